@@ -1,0 +1,7 @@
+"""`warta corpus ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="corpus commands.", no_args_is_help=True)
