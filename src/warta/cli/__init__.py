@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from warta import __version__
@@ -62,11 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         result = command.main(args=argv, prog_name="warta", standalone_mode=False)
     except WartaError as error:
         code = report_error(error)
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("interrupted", err=True)
         code = 130
-    except click.ClickException as error:
-        error.show()
+    except typer.TyperException as error:  # usage errors from the command-line parser
+        if hasattr(error, "show"):
+            error.show()
+        else:
+            typer.echo(f"error: {error}", err=True)
         code = error.exit_code
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

@@ -1,0 +1,5 @@
+"""``python -m warta`` runs the CLI."""
+
+from warta.cli import main
+
+main()
