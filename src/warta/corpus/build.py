@@ -1,0 +1,366 @@
+"""Articles (+ optional gold) -> a release folder, the way the Hugging Face Hub expects it today.
+
+Layout (see :mod:`warta.release`)::
+
+    DIR/README.md                          card: YAML header (configs, dataset_info) + datasheet
+    DIR/manifest.json                      checksums, row counts, sources, gold, settings
+    DIR/CHANGELOG.md
+    DIR/LICENSE-DATA                       the data licence the card links to
+    DIR/croissant.json                     MLCommons Croissant 1.0 description
+    DIR/<config>/<split>-0000i-of-0000n.parquet
+
+Everything is deterministic (row order by split then id, fixed Parquet writer options, sorted JSON,
+no timestamps), so building twice from the same inputs gives byte-identical files. The folder is
+built aside and renamed into place (:func:`warta.fsutil.atomic_directory`): a failed build leaves
+nothing, and an existing non-empty folder is never written into. With ``hide_labels``, the labels
+of those splits go to a second, private folder instead (see :mod:`warta.corpus.hide`).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warta import __version__
+from warta.article import Article
+from warta.corpus import card as card_module
+from warta.corpus import changelog, croissant, hide, manifest, parquet
+from warta.corpus.labeled import Gold, check_gold, labeled_rows
+from warta.corpus.sources import SourceNote
+from warta.errors import InputError
+from warta.features import CONFIGS, features_for
+from warta.fsutil import atomic_directory, ensure_absent_or_empty, sha256_file
+from warta.release import CARD, CHANGELOG, MANIFEST, SPLITS, Release
+from warta.schema import LabelSchema, load_schema
+
+LICENCE_FILE = "LICENSE-DATA"
+CROISSANT = "croissant.json"
+_SPLIT_NAME = re.compile(r"^[a-z]+$")
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote: the folder(s), row counts per config and split, and the files."""
+
+    out: Path
+    version: str
+    counts: dict[str, dict[str, int]]
+    files: list[dict[str, Any]]
+    private_out: Path | None = None
+    private_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def document_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source_file": article.source_file,
+        "source_line": article.source_line,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "dateline": article.dateline,
+        "section": article.section,
+        "text": article.text,
+        "captions": list(article.captions),
+        "raw": article.raw,
+        "raw_sha256": article.raw_sha256,
+        "removed": [{"start": s.start, "end": s.end, "reason": s.reason, "text": s.text} for s in article.removed],
+        "story_id": article.story_id,
+        "duplicate_of": article.duplicate_of,
+        "language": article.language,
+    }
+
+
+def split_order(split: str) -> tuple[int, str]:
+    return (SPLITS.index(split), split) if split in SPLITS else (len(SPLITS), split)
+
+
+def check_articles(articles: Sequence[Article]) -> list[Article]:
+    """Refuse what would make a broken release; return the articles in release order."""
+    seen: dict[str, Article] = {}
+    for article in articles:
+        where = f"{article.source_file}" + (f":{article.source_line}" if article.source_line else "")
+        if article.id in seen:
+            other = seen[article.id]
+            raise InputError(
+                f"{where}: duplicate article id {article.id} (also in {other.source_file})",
+                hint="ids must be unique; rename one file or drop the duplicate",
+            )
+        seen[article.id] = article
+        if article.split is None or not _SPLIT_NAME.match(str(article.split)):
+            raise InputError(f"{where}: article {article.id} has no valid split ({article.split!r})", hint="assign splits before building")
+        for span in article.removed:
+            if not (0 <= span.start <= span.end <= len(article.raw)) or article.raw[span.start : span.end] != span.text:
+                raise InputError(f"{where}: article {article.id}: removed span [{span.start}, {span.end}) does not match the raw text")
+    return sorted(articles, key=lambda a: (split_order(str(a.split)), a.id))
+
+
+def _default_licence() -> Path:
+    """``LICENSE-DATA`` of the repository this warta runs from (or the working directory)."""
+    for folder in (Path.cwd(), *Path(__file__).resolve().parents):
+        candidate = folder / LICENCE_FILE
+        if candidate.is_file():
+            return candidate
+    raise InputError(f"no {LICENCE_FILE} found", hint="pass licence_file= (CLI: --licence) with the data licence the card links to")
+
+
+def _by_split(rows: list[dict[str, Any]], articles: list[Article]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for article, row in zip(articles, rows):
+        out.setdefault(str(article.split), []).append(row)
+    return out
+
+
+class _Writer:
+    """Writes one release folder: shards, then card, licence, croissant, changelog, manifest."""
+
+    def __init__(self, folder: Path, schema: LabelSchema, max_rows: int, progress: Any) -> None:
+        self.folder = folder
+        self.schema = schema
+        self.max_rows = max_rows
+        self.progress = progress
+        self.shards: list[dict[str, Any]] = []
+        self.counts: dict[str, dict[str, int]] = {}
+        self.split_bytes: dict[str, dict[str, int]] = {}
+        self.data_files: dict[str, dict[str, list[str]]] = {}
+
+    def write_config(self, config: str, splits: dict[str, list[dict[str, Any]]]) -> None:
+        features = features_for(config, self.schema)
+        for split in sorted(splits, key=split_order):
+            rows = splits[split]
+            if not rows:
+                continue
+            for shard in parquet.write_split(self.folder, config, split, rows, features, max_rows=self.max_rows, progress=self.progress):
+                entry = manifest.file_entry(self.folder, shard.path, config=config, split=split, rows=shard.rows)
+                self.shards.append(entry)
+                self.counts.setdefault(config, {}).setdefault(split, 0)
+                self.counts[config][split] += shard.rows
+                self.split_bytes.setdefault(config, {}).setdefault(split, 0)
+                self.split_bytes[config][split] += entry["bytes"]
+                self.data_files.setdefault(config, {}).setdefault(split, []).append(shard.path)
+
+    def finish(self, facts: card_module.CardFacts, licence_file: Path, changelog_text: str, base: dict[str, Any]) -> list[dict[str, Any]]:
+        from warta.fsutil import write_bytes_atomic, write_text_atomic
+
+        facts.counts, facts.split_bytes, facts.data_files = self.counts, self.split_bytes, self.data_files
+        card_text = card_module.render(facts)
+        write_text_atomic(self.folder / CARD, card_text)
+        write_bytes_atomic(self.folder / LICENCE_FILE, licence_file.read_bytes())
+        write_text_atomic(self.folder / CHANGELOG, changelog_text)
+        configs = [c for c in CONFIGS if c in self.counts]
+        doc = croissant.croissant(
+            version=facts.version,
+            repo_id=facts.repo_id,
+            description="Annotated Indonesian news: raw and clean articles with gold entities, stances and summaries.",
+            licence_name=facts.licence.name,
+            files=self.shards,
+            configs=configs,
+            schema=self.schema,
+            citation=f"warta maintainers. warta: an annotated corpus of Indonesian news, version {facts.version}. https://huggingface.co/datasets/{facts.repo_id}",
+        )
+        write_text_atomic(self.folder / CROISSANT, manifest.dumps(doc))
+        files = sorted(
+            [*self.shards, *(manifest.file_entry(self.folder, name) for name in (CARD, CHANGELOG, CROISSANT, LICENCE_FILE))],
+            key=lambda f: f["path"],
+        )
+        data = {**base, "files": files, "counts": self.counts}
+        write_text_atomic(self.folder / MANIFEST, manifest.dumps(data))
+        return files
+
+
+def _check_bump(diff: dict[str, Any], version: str) -> None:
+    from warta.corpus.diff import BUMPS, bump_of, required_bump
+
+    need = required_bump(diff)
+    done = bump_of(manifest.version_key(diff["old_version"]), manifest.version_key(version))
+    if done is None or BUMPS.index(done) < BUMPS.index(need):
+        raise InputError(
+            f"version {version} is a {done or 'no'} bump from {diff['old_version']}, but the changes need a {need} bump",
+            hint="semver for releases: major = schema change, minor = new articles or labels, patch = corrections",
+        )
+    diff["bump"] = need
+
+
+def build_release(
+    articles: Sequence[Article],
+    out: str | Path,
+    *,
+    version: str,
+    gold: Gold | str | Path | None = None,
+    schema: LabelSchema | None = None,
+    settings: Any = None,
+    sources: dict[str, SourceNote] | None = None,
+    hide_labels: Sequence[str] = (),
+    private_out: str | Path | None = None,
+    changelog_from: str | Path | None = None,
+    repo_id: str = card_module.DEFAULT_REPO_ID,
+    local_path: str | None = None,
+    licence_file: str | Path | None = None,
+    max_rows: int = parquet.SHARD_ROWS,
+    progress: bool = False,
+) -> BuildReport:
+    """Write the release of ``articles`` to ``out`` (which must be absent or empty)."""
+    manifest.check_version(version)
+    local_path = local_path or f"corpus/releases/{version}"
+    if not re.match(r"^[\w.-]+/[\w.-]+$", repo_id):
+        raise InputError(f"repo id {repo_id!r} is not of the form ORG/NAME")
+    out = Path(out)
+    schema = schema or load_schema()
+    ordered = check_articles(articles)
+    if isinstance(gold, (str, Path)):
+        gold = Gold.load(gold)
+    if gold is not None:
+        check_gold(gold, ordered, schema)
+    hidden = sorted(set(hide_labels), key=split_order)
+    for split in hidden:
+        if not _SPLIT_NAME.match(split):
+            raise InputError(f"--hide-labels: {split!r} is not a split name")
+    if hidden and private_out is None:
+        raise InputError("--hide-labels needs --private-out: the withheld labels must go somewhere", hint="pass --private-out DIR (a folder that is never published)")
+    if hidden and gold is None:
+        raise InputError("--hide-labels needs --gold: there are no labels to withhold without gold")
+    if private_out is not None and not hidden:
+        raise InputError("--private-out is only used with --hide-labels")
+    ensure_absent_or_empty(out)
+    if private_out is not None:
+        private_out = Path(private_out)
+        if private_out.resolve() == out.resolve():
+            raise InputError("--private-out must differ from --out")
+        ensure_absent_or_empty(private_out)
+    licence_path = Path(licence_file) if licence_file else _default_licence()
+    if not licence_path.is_file():
+        raise InputError(f"{licence_path}: no such licence file")
+    licence = card_module.LicenceInfo.from_file(licence_path)
+
+    previous = None
+    if changelog_from is not None:
+        old = Release.open(changelog_from)
+        if manifest.version_key(old.version) >= manifest.version_key(version):
+            raise InputError(f"version {version} is not newer than {old.version} in {changelog_from}", hint="bump the version (semver)")
+        previous_path = old.path / CHANGELOG
+        previous = previous_path.read_text(encoding="utf-8") if previous_path.is_file() else None
+    doc_rows = [document_row(a) for a in ordered]
+    labeled = labeled_rows(ordered, gold, schema) if gold is not None else {}
+    public_labeled = {
+        config: {split: ([hide.hide_row(config, r) for r in rows] if split in hidden else rows) for split, rows in splits.items()}
+        for config, splits in labeled.items()
+    }
+    private_labeled = {
+        config: {split: rows for split, rows in splits.items() if split in hidden} for config, splits in labeled.items()
+    }
+    private_labeled = {c: s for c, s in private_labeled.items() if s}
+    if hidden and not private_labeled:
+        raise InputError(f"--hide-labels {', '.join(hidden)}: no labeled rows in that split", hint="check the split names")
+
+    settings_data = manifest.settings_dict(settings)
+    sources = sources or {}
+    base: dict[str, Any] = {
+        "format": manifest.MANIFEST_FORMAT,
+        "name": "warta",
+        "version": version,
+        "warta_version": __version__,
+        "schema": manifest.schema_hashes(schema),
+        "raw_sources": [{"path": a.source_file, "sha256": a.raw_sha256, "article_id": a.id} for a in sorted(ordered, key=lambda a: (a.source_file, a.source_line or 0, a.id))],
+        "gold": {"files": [{"path": name, "sha256": sha} for name, sha in sorted(gold.files.items())]} if gold is not None else None,
+        "settings": settings_data,
+        "hidden_labels": hidden,
+        "private": False,
+    }
+    total = len(doc_rows) + sum(len(r) for s in labeled.values() for r in s.values())
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="row", desc=f"release {version}", leave=False)
+    gold_docs = gold.documents if gold is not None else {}
+
+    def facts(private: bool) -> card_module.CardFacts:
+        return card_module.CardFacts(
+            version=version, repo_id=repo_id, local_path=local_path, schema=schema, licence=licence,
+            counts={}, split_bytes={}, data_files={}, articles=ordered, gold=gold_docs, sources=sources,
+            settings=settings_data, hidden=hidden, private=private, warta_version=__version__,
+        )
+
+    private_done: Path | None = None
+    try:
+        with atomic_directory(out) as staging:
+            writer = _Writer(staging, schema, max_rows, bar)
+            writer.write_config("documents", _by_split(doc_rows, ordered))
+            for config in ("ner", "stance", "summarization"):
+                if config in public_labeled:
+                    writer.write_config(config, public_labeled[config])
+            diff_data = None
+            if changelog_from is not None:
+                # The diff needs the new release on disk: compare against the shards just written.
+                from warta.corpus.diff import diff_releases
+                from warta.fsutil import write_text_atomic
+
+                tmp_manifest = {**base, "files": writer.shards, "counts": writer.counts}
+                write_text_atomic(staging / MANIFEST, manifest.dumps(tmp_manifest))
+                diff_data = diff_releases(changelog_from, staging)
+                (staging / MANIFEST).unlink()
+                _check_bump(diff_data, version)
+            log = changelog.render(version, writer.counts, diff_data, hidden, previous)
+            files = writer.finish(facts(False), licence_path, log, base)
+            private_counts: dict[str, dict[str, int]] = {}
+            if private_out is not None:
+                with atomic_directory(private_out) as private_staging:
+                    pw = _Writer(private_staging, schema, max_rows, bar)
+                    for config in ("ner", "stance", "summarization"):
+                        if config in private_labeled:
+                            pw.write_config(config, private_labeled[config])
+                    private_log = changelog.render(version, pw.counts, None, hidden, None)
+                    private_base = {**base, "private": True, "public_manifest_sha256": sha256_file(staging / MANIFEST)}
+                    private_articles = [a for a in ordered if str(a.split) in hidden]
+                    pf = facts(True)
+                    pf.articles = private_articles
+                    pw.finish(pf, licence_path, private_log, private_base)
+                    private_counts = pw.counts
+                private_done = private_out
+    except BaseException:
+        if private_done is not None and not out.exists():
+            shutil.rmtree(private_done, ignore_errors=True)
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    return BuildReport(out, version, writer.counts, files, private_done, private_counts)
+
+
+def build_from_raw(
+    raw_dir: str | Path,
+    out: str | Path,
+    *,
+    version: str,
+    settings_path: str | Path | None = None,
+    sources_path: str | Path | None = None,
+    skip_bad: bool = False,
+    progress: bool = False,
+    **options: Any,
+) -> tuple[BuildReport, list[Any]]:
+    """Ingest ``raw_dir`` and build the release; returns the report and the skipped inputs.
+
+    Everything that can be refused is checked before the first byte is written (version, output
+    folders, gold against the texts), so a refusal leaves nothing behind.
+    """
+    from warta.corpus.ingest import ingest
+    from warta.corpus.settings import load_settings
+    from warta.corpus.sources import load_source_notes
+
+    manifest.check_version(version)
+    ensure_absent_or_empty(out)
+    if options.get("private_out") is not None:
+        ensure_absent_or_empty(options["private_out"])
+    settings = load_settings(settings_path)
+    result = ingest(raw_dir, settings, skip_bad=skip_bad, progress=progress)
+    if not result.articles:
+        raise InputError(f"{raw_dir}: no articles to build a release from")
+    sources = load_source_notes(sources_path) if sources_path is not None else None
+    report = build_release(result.articles, out, version=version, settings=settings, sources=sources, progress=progress, **options)
+    return report, list(result.skipped)

@@ -1,0 +1,112 @@
+"""``warta corpus diff OLD NEW``: what changed between two releases.
+
+Articles are matched by id (ids are stable across releases): added, removed, and changed with the
+list of fields that differ; a text change comes with a short unified-diff excerpt. For each labeled
+config, rows are matched by id the same way. The result is plain data (JSON-ready); the CLI renders it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from warta.release import Release
+
+#: Fields whose change is shown as a unified diff excerpt.
+TEXT_FIELDS = ("text", "title")
+EXCERPT_LINES = 12
+
+
+def _rows(release: Release, config: str) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    for split in release.splits(config):
+        for shard in release.shards(config, split):
+            for batch in pq.ParquetFile(shard).iter_batches(batch_size=1_000):
+                for row in batch.to_pylist():
+                    row["split"] = split
+                    yield row
+
+
+def _index(release: Release, config: str) -> dict[str, dict[str, Any]]:
+    if config not in release.configs():
+        return {}
+    return {row["id"]: row for row in _rows(release, config)}
+
+
+def text_excerpt(old: str | None, new: str | None, limit: int = EXCERPT_LINES) -> str:
+    lines = list(
+        difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), "old", "new", n=1, lineterm="")
+    )
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... ({len(lines) - limit} more diff lines)"]
+    return "\n".join(lines)
+
+
+def _compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    added = sorted(set(new) - set(old))
+    removed = sorted(set(old) - set(new))
+    changed = []
+    for key in sorted(set(old) & set(new)):
+        a, b = old[key], new[key]
+        fields = sorted(f for f in set(a) | set(b) if a.get(f) != b.get(f))
+        if fields:
+            item: dict[str, Any] = {"id": key, "fields": fields}
+            for f in TEXT_FIELDS:
+                if f in fields:
+                    item[f"{f}_diff"] = text_excerpt(a.get(f), b.get(f))
+            changed.append(item)
+    return added, removed, changed
+
+
+def diff_releases(old_dir: str | Path, new_dir: str | Path) -> dict[str, Any]:
+    old, new = Release.open(old_dir), Release.open(new_dir)
+    added, removed, changed = _compare(_index(old, "documents"), _index(new, "documents"))
+    labels: dict[str, Any] = {}
+    for config in sorted((set(old.configs()) | set(new.configs())) - {"documents"}):
+        a, r, c = _compare(_index(old, config), _index(new, config))
+        labels[config] = {"added": a, "removed": r, "changed": [{"id": x["id"], "fields": x["fields"]} for x in c]}
+    old_schema = old.manifest.get("schema", {}).get("features_sha256")
+    new_schema = new.manifest.get("schema", {}).get("features_sha256")
+    return {
+        "old": str(old_dir),
+        "new": str(new_dir),
+        "old_version": old.version,
+        "new_version": new.version,
+        "added": added,
+        "removed": removed,
+        "changed": changed,
+        "labels": labels,
+        "schema_changed": old_schema != new_schema,
+    }
+
+
+BUMPS = ("patch", "minor", "major")
+
+
+def required_bump(diff: dict[str, Any]) -> str:
+    """The smallest semver bump the changes need: major = schema change, minor = new articles or
+    labeled rows, patch = corrections (changed or removed rows, e.g. a takedown)."""
+    if diff["schema_changed"]:
+        return "major"
+    if diff["added"] or any(change["added"] for change in diff["labels"].values()):
+        return "minor"
+    return "patch"
+
+
+def bump_of(old: tuple[int, int, int], new: tuple[int, int, int]) -> str | None:
+    """Which part of the version went up (``None`` when the new version is not greater)."""
+    if new[0] > old[0]:
+        return "major"
+    if new[0] == old[0] and new[1] > old[1]:
+        return "minor"
+    if new[:2] == old[:2] and new[2] > old[2]:
+        return "patch"
+    return None
+
+
+def to_json(diff: dict[str, Any]) -> str:
+    return json.dumps(diff, ensure_ascii=False, indent=2, sort_keys=True)

@@ -1,0 +1,78 @@
+"""``manifest.json``: what a release is made of, with a checksum for every file.
+
+The manifest lists every other file of the release (path, SHA-256, bytes, and for Parquet its
+config, split and row count), the raw sources and gold files it was built from (by hash), the
+settings, the warta version and a hash of the schema (the ``datasets`` features of every config
+and the label schema). Keys are sorted and there are no timestamps, so the same inputs give the
+same bytes. Its own SHA-256 identifies the release in score signatures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from warta.errors import InputError
+from warta.features import CONFIGS, features_for
+from warta.fsutil import sha256_file, sha256_text
+from warta.schema import LabelSchema
+
+MANIFEST_FORMAT = 1
+#: semver.org 2.0.0, without build metadata (a tag ``v<version>`` must be a valid git ref).
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$"
+)
+
+
+def check_version(version: str) -> str:
+    """Return ``version`` if it is a semantic version (``1.0.0``, ``1.1.0-rc.1``), else raise."""
+    if not _SEMVER.match(version or ""):
+        raise InputError(
+            f"release version {version!r} is not a semantic version",
+            hint="use MAJOR.MINOR.PATCH, e.g. 1.0.0 (major = schema change, minor = new articles or labels, patch = corrections)",
+        )
+    return version
+
+
+def version_key(version: str) -> tuple[int, int, int]:
+    match = _SEMVER.match(version)
+    if not match:
+        return (-1, -1, -1)
+    return (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+def dumps(data: Any) -> str:
+    """The one JSON form of warta's release files: sorted keys, 2-space indent, UTF-8, final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def features_dict(schema: LabelSchema) -> dict[str, Any]:
+    return {config: features_for(config, schema).to_dict() for config in CONFIGS}
+
+
+def schema_hashes(schema: LabelSchema) -> dict[str, str]:
+    """``features_sha256`` changes exactly when a column or label set changes (a major version)."""
+    return {
+        "features_sha256": sha256_text(json.dumps(features_dict(schema), sort_keys=True)),
+        "label_schema_sha256": sha256_text(json.dumps(dataclasses.asdict(schema), sort_keys=True)),
+    }
+
+
+def settings_dict(settings: Any) -> Any:
+    """Settings as plain JSON data (a dataclass, a mapping or ``None``)."""
+    if settings is None:
+        return None
+    if dataclasses.is_dataclass(settings) and not isinstance(settings, type):
+        settings = dataclasses.asdict(settings)
+    elif hasattr(settings, "to_dict"):
+        settings = settings.to_dict()
+    return json.loads(json.dumps(settings, sort_keys=True, default=str))
+
+
+def file_entry(folder: Path, relative: str, **extra: Any) -> dict[str, Any]:
+    path = folder / relative
+    return {"path": relative, "sha256": sha256_file(path), "bytes": path.stat().st_size, **extra}
