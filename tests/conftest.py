@@ -21,6 +21,26 @@ def services_required() -> bool:
     return any(flag.lower() in {"1", "true", "yes"} for flag in flags)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
+    """Under CI=true a skipped test is a failed test: CI never goes green by skipping."""
+    outcome = yield
+    report = outcome.get_result()
+    if services_required() and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which requires every test to run: {report.longrepr}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):  # noqa: ANN001, ANN201
+    """The same for a whole module skipped at import (``pytest.importorskip``)."""
+    outcome = yield
+    report = outcome.get_result()
+    if services_required() and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"module skipped under CI=true, which requires every test to run: {report.longrepr}"
+
+
 @pytest.fixture(scope="session")
 def require_or_skip() -> Callable[[bool, str], None]:
     def check(available: bool, what: str) -> None:
