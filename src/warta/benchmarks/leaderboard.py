@@ -1,0 +1,499 @@
+"""The leaderboard: rescore every submission, rank, test against the best, render four views.
+
+``warta bench leaderboard`` writes, into one folder that appears complete or not at all::
+
+    LEADERBOARD.md                 one table per task (GitHub renders it)
+    leaderboard.csv                long format: one row per task x system x metric
+    leaderboard.html               static page: sortable tables, CI whiskers, no external assets
+    results/<system>/<task>.json   the full results of each entry (``warta.results.v1``)
+
+Ranking is by the task's primary metric (higher is better; an undefined score ranks last, ties
+by system id). The best ranked system is compared with every other one by the paired test of
+:func:`warta.benchmarks.scoring.compare_results` on the primary metric; a p-value of at least
+``alpha`` marks the system as not significantly different from the best. Oracle systems (their
+``meta.yaml`` says ``oracle: true``) are shown, marked, and neither ranked nor tested.
+
+Rendering is deterministic: no timestamps, sorted inputs, fixed number formats, so the same
+release and submissions give byte-identical files. The HTML is rendered by Jinja2 with
+autoescaping on, so any text from a submission (a system called ``<script>alert(1)</script>``)
+is shown as text, and its Content-Security-Policy allows only the page's own sorting script.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warta import __version__
+from warta.benchmarks.evaluate import load_task_gold, score_file
+from warta.benchmarks.submissions import TASKS, SystemFolder, discover_systems
+from warta.errors import InputError, OutputExistsError
+from warta.release import Release
+from warta.schema import LabelSchema, load_schema
+
+TEMPLATES = Path(__file__).with_name("templates")
+ALPHA = 0.05
+
+TASK_TITLES = {
+    "ner": "Named entities",
+    "stance": "Stance towards NATO enlargement",
+    "summarization": "Summarization",
+}
+TASK_ABOUT = {
+    "ner": "Character-span entities (PER, ORG, GPE, LOC, DATE) in the headline and body, "
+    "scored with the SemEval-2013 schemas as nervaluate defines them, micro-averaged over types.",
+    "stance": "Stance (FAVOR, AGAINST, NONE) of each article and of each actor in it towards the "
+    "target, scored as in SemEval-2016 Task 6.",
+    "summarization": "Abstractive or extractive summaries of each article, scored with ROUGE "
+    "(F-measure, best over the references) with the Indonesian-aware tokenizer.",
+}
+TASK_UNITS = {"ner": "articles", "stance": "stance rows", "summarization": "articles"}
+
+#: Columns shown per task, in order, when the results have them (the primary metric comes first).
+#: Every other metric is in leaderboard.csv and the results JSON.
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ner": (
+        ("strict.micro.f1", "F1 strict"),
+        ("strict.micro.precision", "P strict"),
+        ("strict.micro.recall", "R strict"),
+        ("exact.micro.f1", "F1 exact"),
+        ("partial.micro.f1", "F1 partial"),
+        ("type.micro.f1", "F1 type"),
+        ("iob.default.micro.f1", "IOB2 F1 (conlleval)"),
+    ),
+    "stance": (
+        ("f_avg", "F_avg"),
+        ("macro_f1", "Macro-F1"),
+        ("accuracy", "Accuracy"),
+        ("f1.FAVOR", "F1 FAVOR"),
+        ("f1.AGAINST", "F1 AGAINST"),
+        ("f1.NONE", "F1 NONE"),
+    ),
+    "summarization": (
+        ("rouge1.f", "ROUGE-1"),
+        ("rouge2.f", "ROUGE-2"),
+        ("rougeL.f", "ROUGE-L"),
+        ("rougeLsum.f", "ROUGE-Lsum"),
+        ("entity.precision_source", "Entity prec. (source)"),
+        ("entity.f1_reference", "Entity F1 (refs)"),
+    ),
+}
+WHISKER_WIDTH = 96
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    sort_value: str
+    ci_text: str = ""
+    whisker: dict[str, Any] | None = None
+
+
+@dataclass
+class Entry:
+    """One system on one task."""
+
+    system_id: str
+    name: str
+    authors: str
+    url: str | None
+    date: str
+    description: str
+    oracle: bool
+    results: dict[str, Any]
+    rank: int | None = None
+    status: str = "worse"  # best | tied | worse | oracle
+    p_value: float | None = None
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def p_value_text(self) -> str:
+        return "n/a" if self.p_value is None else f"{self.p_value:.3f}"
+
+
+@dataclass
+class TaskBoard:
+    task: str
+    title: str
+    about: str
+    unit: str
+    primary_metric: str
+    primary_label: str
+    signature: str
+    n_documents: int
+    columns: list[dict[str, str]]
+    entries: list[Entry]
+
+
+@dataclass
+class Leaderboard:
+    release_version: str
+    manifest_sha256: str
+    split: str
+    seed: int
+    resamples: int
+    alpha: float
+    n_systems: int
+    tasks: list[TaskBoard]
+    warta_version: str = __version__
+
+
+def _metric(results: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return results.get("metrics", {}).get(name)
+
+
+def _value(results: dict[str, Any], name: str) -> float | None:
+    metric = _metric(results, name)
+    return None if metric is None else metric.get("value")
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def _sort_value(value: float | None) -> str:
+    return "" if value is None else repr(round(float(value), 12))
+
+
+def _whisker(metric: dict[str, Any]) -> dict[str, Any] | None:
+    value, low, high = metric.get("value"), metric.get("ci_low"), metric.get("ci_high")
+    if value is None or low is None or high is None:
+        return None
+
+    def x(v: float) -> str:
+        return f"{max(0.0, min(1.0, v)) * WHISKER_WIDTH:.1f}"
+
+    return {"width": WHISKER_WIDTH, "low": x(low), "high": x(high), "value": x(value)}
+
+
+def _columns(task: str, results: Sequence[dict[str, Any]], primary: str) -> list[tuple[str, str]]:
+    present = set().union(*(r.get("metrics", {}).keys() for r in results)) if results else set()
+    labels = dict(COLUMNS.get(task, ()))
+    chosen = [(primary, labels.get(primary, primary))]
+    chosen += [(k, label) for k, label in COLUMNS.get(task, ()) if k != primary and k in present]
+    return chosen
+
+
+def p_value_of(comparison: dict[str, Any], metric: str) -> float | None:
+    """The paired-bootstrap p-value of ``metric`` in a :func:`compare_results` answer."""
+    metrics = comparison.get("metrics", comparison)
+    entry = metrics.get(metric) if isinstance(metrics, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    for key in ("p_bootstrap", "p_value"):
+        if key in entry and entry[key] is not None:
+            return float(entry[key])
+    return None
+
+
+def rank_task(
+    task: str,
+    entries: list[Entry],
+    *,
+    compare: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
+    alpha: float = ALPHA,
+) -> list[Entry]:
+    """Sort, rank and mark ``entries`` of one task (in place), oracles last among equals."""
+    if not entries:
+        return entries
+    primary = entries[0].results["primary_metric"]
+
+    def key(e: Entry) -> tuple[Any, ...]:
+        v = _value(e.results, primary)
+        return (v is None, -(v if v is not None else 0.0), e.system_id)
+
+    ranked = sorted((e for e in entries if not e.oracle), key=key)
+    oracles = sorted((e for e in entries if e.oracle), key=key)
+    rank = 0
+    previous: float | None = None
+    for position, entry in enumerate(ranked, start=1):
+        value = _value(entry.results, primary)
+        if position == 1 or value != previous:
+            rank = position
+        previous = value
+        entry.rank = rank
+    best = ranked[0] if ranked and _value(ranked[0].results, primary) is not None else None
+    for entry in ranked:
+        if best is None:
+            entry.status = "worse"
+        elif entry is best or _value(entry.results, primary) == _value(best.results, primary):
+            entry.status = "best"
+        else:
+            entry.p_value = p_value_of(compare(best.results, entry.results), primary)
+            entry.status = "tied" if entry.p_value is not None and entry.p_value >= alpha else "worse"
+    for entry in oracles:
+        entry.status = "oracle"
+    return ranked + oracles
+
+
+def build_leaderboard(
+    release: str | Path,
+    submissions: str | Path,
+    *,
+    split: str = "test",
+    options: Any = None,
+    alpha: float = ALPHA,
+    schema: LabelSchema | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Leaderboard:
+    """Rescore every system folder under ``submissions`` against ``release`` (nothing is written)."""
+    from warta.benchmarks.scoring import ScoreOptions, compare_results
+
+    options = options if options is not None else ScoreOptions()
+    schema = schema or load_schema()
+    opened = Release.open(release)
+    systems = discover_systems(submissions)
+    if not systems:
+        raise InputError(f"{submissions}: no system folders", hint="write the baselines with `warta bench baselines`")
+    step = progress or (lambda _: None)
+    boards: list[TaskBoard] = []
+    for task in TASKS:
+        entrants = [s for s in systems if task in s.files]
+        if task not in opened.configs() or split not in opened.splits(task):
+            if entrants:
+                raise InputError(
+                    f"{entrants[0].files[task]}: release {opened.version} has no {task!r} gold for split {split!r}"
+                )
+            continue
+        if not entrants:
+            continue
+        gold = load_task_gold(opened, task, split, schema)
+        entries: list[Entry] = []
+        for system in entrants:
+            step(f"{task}: {system.id}")
+            results, _ = score_file(gold, system.files[task], options=options, system=system.id)
+            entries.append(_entry(system, results))
+
+        def compare(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+            primary = a["primary_metric"]
+            return compare_results(a, b, seed=options.seed, resamples=max(options.resamples, 1), metrics=[primary])
+
+        ranked = rank_task(task, entries, compare=compare, alpha=alpha)
+        boards.append(_task_board(task, gold, ranked))
+    return Leaderboard(
+        release_version=opened.version,
+        manifest_sha256=opened.manifest_sha256,
+        split=split,
+        seed=options.seed,
+        resamples=options.resamples,
+        alpha=alpha,
+        n_systems=len(systems),
+        tasks=boards,
+    )
+
+
+def _entry(system: SystemFolder, results: dict[str, Any]) -> Entry:
+    meta = system.meta
+    return Entry(
+        system_id=system.id,
+        name=meta.name,
+        authors=", ".join(meta.authors),
+        url=meta.url,
+        date=meta.date,
+        description=meta.description,
+        oracle=meta.oracle,
+        results=results,
+    )
+
+
+def _task_board(task: str, gold: Any, entries: list[Entry]) -> TaskBoard:
+    results = [e.results for e in entries]
+    primary = results[0]["primary_metric"]
+    columns = _columns(task, results, primary)
+    for entry in entries:
+        entry.cells = []
+        for i, (name, _) in enumerate(columns):
+            metric = _metric(entry.results, name) or {"value": None, "ci_low": None, "ci_high": None}
+            value = metric.get("value")
+            ci = ""
+            if i == 0 and metric.get("ci_low") is not None and metric.get("ci_high") is not None:
+                ci = f"[{_percent(metric['ci_low'])}, {_percent(metric['ci_high'])}]"
+            entry.cells.append(
+                Cell(_percent(value), _sort_value(value), ci, _whisker(metric) if i == 0 else None)
+            )
+    signatures = sorted({r["signature"] for r in results})
+    signature = signatures[0] if len(signatures) == 1 else " / ".join(signatures)
+    n_documents = results[0]["n_documents"]
+    return TaskBoard(
+        task=task,
+        title=TASK_TITLES[task],
+        about=TASK_ABOUT[task],
+        unit=TASK_UNITS[task],
+        primary_metric=primary,
+        primary_label=dict(columns)[primary],
+        signature=signature,
+        n_documents=n_documents,
+        columns=[{"key": k, "label": label} for k, label in columns],
+        entries=entries,
+    )
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _environment() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters["md"] = markdown_text
+    return env
+
+
+def markdown_text(value: Any) -> str:
+    """Text safe in a Markdown table cell: no raw HTML (``&``, ``<``, ``>`` as entities), Markdown
+    punctuation and pipes backslash-escaped, newlines folded into spaces."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "\\`*_[]|":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def sorting_script() -> str:
+    return (TEMPLATES / "leaderboard.js").read_text(encoding="utf-8")
+
+
+def render_html(board: Leaderboard) -> str:
+    from markupsafe import Markup
+
+    script = sorting_script()
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return _environment().get_template("leaderboard.html.j2").render(
+        board=board, script=Markup(script), script_sha256=digest
+    )
+
+
+def render_markdown(board: Leaderboard) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_text
+    text = env.get_template("leaderboard.md.j2").render(board=board)
+    text = "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+CSV_COLUMNS = (
+    "task", "rank", "system", "name", "oracle", "status", "p_value_vs_best",
+    "metric", "primary", "value", "ci_low", "ci_high", "signature",
+)
+
+
+def _csv_number(value: Any) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def render_csv(board: Leaderboard) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for t in board.tasks:
+        for e in t.entries:
+            for name in sorted(e.results["metrics"]):
+                m = e.results["metrics"][name]
+                writer.writerow([
+                    t.task, "" if e.rank is None else e.rank, e.system_id, e.name, str(e.oracle).lower(),
+                    e.status, _csv_number(e.p_value), name, str(name == t.primary_metric).lower(),
+                    _csv_number(m["value"]), _csv_number(m["ci_low"]), _csv_number(m["ci_high"]),
+                    e.results["signature"],
+                ])
+    return buffer.getvalue()
+
+
+def render_files(board: Leaderboard) -> dict[str, str]:
+    """Relative path -> file content of the whole leaderboard folder."""
+    from warta.benchmarks.results import dumps
+
+    files = {
+        "LEADERBOARD.md": render_markdown(board),
+        "leaderboard.csv": render_csv(board),
+        "leaderboard.html": render_html(board),
+    }
+    for t in board.tasks:
+        for e in t.entries:
+            files[f"results/{e.system_id}/{t.task}.json"] = dumps(e.results)
+    return dict(sorted(files.items()))
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+        at_fdcwd, rename_exchange = -100, 2
+        result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+        return result == 0
+    return False
+
+
+def write_tree(files: dict[str, str], out: str | Path, *, replace: bool = False) -> Path:
+    """Write ``files`` into the folder ``out``, built aside and renamed into place.
+
+    ``out`` must be absent or empty unless ``replace``; then the complete new folder is swapped
+    with the old one in one atomic rename where the OS allows it (two renames otherwise), and the
+    old folder is removed.
+    """
+    target = Path(out)
+    occupied = target.exists() and (not target.is_dir() or any(target.iterdir()))
+    if occupied and not replace:
+        raise OutputExistsError(
+            f"{target} exists and is not empty", hint="pass --replace to rebuild it, or choose another --out"
+        )
+    if target.exists() and not target.is_dir():
+        raise OutputExistsError(f"{target} exists and is not a folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        for relative, content in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        staging.chmod(0o755)
+        if not target.exists():
+            os.replace(staging, target)
+        elif not any(target.iterdir()):
+            target.rmdir()
+            os.replace(staging, target)
+        elif _exchange(staging, target):
+            shutil.rmtree(staging)  # now holds the old leaderboard
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.replace(target, old / target.name)
+            os.replace(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def write_leaderboard(board: Leaderboard, out: str | Path, *, replace: bool = False) -> Path:
+    return write_tree(render_files(board), out, replace=replace)

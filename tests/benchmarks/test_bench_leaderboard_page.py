@@ -1,0 +1,121 @@
+"""leaderboard.html in headless Chromium: every system renders, names are text, headers sort."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from warta.benchmarks.leaderboard import build_leaderboard, write_leaderboard
+from warta.benchmarks.scoring import ScoreOptions
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+XSS_NAME = "<script>alert(1)</script>"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+pytestmark = pytest.mark.chromium
+
+
+def _playwright_available() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return os.access(CHROMIUM, os.X_OK)
+
+
+@pytest.fixture(scope="module")
+def page_path(leaderboard_inputs: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    release, submissions = leaderboard_inputs
+    board = build_leaderboard(release, submissions, options=ScoreOptions(resamples=200))
+    out = write_leaderboard(board, tmp_path_factory.mktemp("board") / "leaderboard")
+    return out / "leaderboard.html"
+
+
+def test_leaderboard_page_in_chromium(page_path: Path, require_or_skip) -> None:
+    require_or_skip(_playwright_available(), "chromium")
+    from playwright.sync_api import sync_playwright
+
+    dialogs: list[str] = []
+    console_errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(page_path.as_uri())
+            page.wait_for_load_state("load")
+
+            # every system of every task is a row
+            rows = {
+                task: page.eval_on_selector_all(
+                    f"table[data-task={task}] tbody tr", "rows => rows.map(r => r.dataset.system)"
+                )
+                for task in ("ner", "stance", "summarization")
+            }
+            assert rows["ner"] == ["gazetteer-tagger"]
+            assert sorted(rows["stance"]) == ["majority-class", "tfidf-logreg", "xss"]
+            assert sorted(rows["summarization"]) == ["lead-3", "oracle-rouge", "textrank-3", "xss"]
+
+            # the hostile name is shown as text, and nothing it carried ran
+            names = page.eval_on_selector_all("table[data-task=stance] .name", "els => els.map(e => e.textContent.trim())")
+            assert any(name.startswith(XSS_NAME) for name in names), names
+            assert page.evaluate("document.querySelectorAll('script').length") == 1
+            assert page.evaluate("document.querySelectorAll('img').length") == 0
+            assert dialogs == []
+
+            # a click on a column header sorts the rows
+            table = "table[data-task=summarization]"
+
+            def column(index: int) -> list[float | None]:
+                return page.eval_on_selector_all(
+                    f"{table} tbody tr",
+                    f"rows => rows.map(r => r.cells[{index}].dataset.value === '' ? null : parseFloat(r.cells[{index}].dataset.value))",
+                )
+
+            def order() -> list[str]:
+                return page.eval_on_selector_all(f"{table} tbody tr", "rows => rows.map(r => r.dataset.system)")
+
+            before = order()
+            assert before[-1] == "oracle-rouge"  # ranked systems first, the oracle last
+            headers = page.eval_on_selector_all(f"{table} thead th", "ths => ths.map(t => t.textContent.trim())")
+            rouge2 = headers.index("ROUGE-2")
+            page.click(f"{table} thead th:nth-child({rouge2 + 1}) button")
+            after = order()
+            values = column(rouge2)
+            assert values == sorted(values, reverse=True)
+            assert after[0] == "oracle-rouge" and after != before
+            assert page.get_attribute(f"{table} thead th:nth-child({rouge2 + 1})", "aria-sort") == "descending"
+            page.click(f"{table} thead th:nth-child({rouge2 + 1}) button")
+            assert column(rouge2) == sorted(column(rouge2))
+            assert order() == list(reversed(after))
+            page.click(f"{table} thead th:nth-child(2) button")  # by system name, A to Z
+            names = page.eval_on_selector_all(f"{table} tbody tr", "rows => rows.map(r => r.cells[1].dataset.value.toLowerCase())")
+            assert names == sorted(names)
+            page.click(f"{table} thead th:nth-child(1) button")  # back to rank order
+            assert order()[:3] == before[:3]
+
+            # CI whiskers are drawn for every primary score
+            assert page.eval_on_selector_all("svg.whisker", "els => els.length") == sum(len(v) for v in rows.values())
+
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "leaderboard.png"), full_page=True)
+        finally:
+            browser.close()
+    assert dialogs == []
+    assert console_errors == []
+    assert all(url.startswith("file://") for url in requests), requests
+    assert (ARTIFACTS / "leaderboard.png").stat().st_size > 10_000
