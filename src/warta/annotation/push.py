@@ -1,0 +1,243 @@
+"""``warta annotate push``: a release's articles -> tasks of a Label Studio project, idempotently.
+
+Tasks are keyed by ``article_id``. Before importing, the project's existing tasks are listed, and
+only articles that have no task yet are imported, in batches (each batch is one request and one
+database transaction on the server). So pushing twice imports nothing twice, and a push interrupted
+half-way (server stopped, network gone) is completed by running it again. An article whose text
+changed since its task was created (different ``text_sha256``) is reported and left alone: neither
+duplicated nor overwritten, because annotations on the old task index the old text.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from warta.annotation.connection import Connection, connect, service_errors
+from warta.annotation.labelconfig import build_label_config
+from warta.annotation.tasks import make_task, release_task_data
+from warta.errors import InputError
+from warta.release import Release
+from warta.schema import LabelSchema, load_schema
+
+if TYPE_CHECKING:
+    from label_studio_sdk import LabelStudio
+
+DEFAULT_BATCH_SIZE = 500
+DEFAULT_MAXIMUM_ANNOTATIONS = 2
+_LIST_PAGE_SIZE = 1000
+#: Label Studio's limits on a project title.
+MIN_TITLE, MAX_TITLE = 3, 50
+
+
+@dataclass(frozen=True)
+class ChangedArticle:
+    """An article whose text differs from the text of its existing task."""
+
+    article_id: str
+    task_id: int
+    task_sha256: str | None
+    release_sha256: str
+
+
+@dataclass
+class PushReport:
+    project_id: int
+    project_title: str
+    project_created: bool
+    articles: int
+    created: int = 0
+    skipped: int = 0
+    changed: list[ChangedArticle] = field(default_factory=list)
+    duplicated_in_project: list[str] = field(default_factory=list)
+    predictions: int = 0
+    model_version: str | None = None
+    batches: int = 0
+    seconds: float = 0.0
+
+
+def find_project(client: LabelStudio, title: str) -> Any | None:
+    """The project titled exactly ``title``, or ``None``; two such projects are an error."""
+    matches = [p for p in client.projects.list(page_size=100, title=title) if p.title == title]
+    if len(matches) > 1:
+        ids = ", ".join(str(p.id) for p in matches)
+        raise InputError(
+            f"several Label Studio projects are titled {title!r} (ids {ids})",
+            hint="rename or delete all but one, then push again",
+        )
+    return matches[0] if matches else None
+
+
+def ensure_project(
+    client: LabelStudio,
+    title: str,
+    label_config: str,
+    maximum_annotations: int,
+    model_version: str | None,
+) -> tuple[int, bool]:
+    """Create the project, or update the existing one's config; returns ``(id, created)``."""
+    settings: dict[str, Any] = {
+        "label_config": label_config,
+        "maximum_annotations": maximum_annotations,
+    }
+    if model_version is not None:
+        # Pre-annotations from this model version are shown to annotators.
+        settings.update(model_version=model_version, show_collab_predictions=True)
+    project = find_project(client, title)
+    if project is None:
+        created = client.projects.create(title=title, **settings)
+        return int(created.id), True
+    client.projects.update(project.id, **settings)
+    return int(project.id), False
+
+
+def existing_tasks(client: LabelStudio, project_id: int) -> dict[str, list[tuple[int, str | None]]]:
+    """article_id -> [(task id, text_sha256)] for every task of the project that has an article id."""
+    found: dict[str, list[tuple[int, str | None]]] = {}
+    for task in client.tasks.list(
+        project=project_id, page_size=_LIST_PAGE_SIZE, fields="task_only", include="id,data"
+    ):
+        data = task.data or {}
+        article_id = data.get("article_id")
+        if article_id is not None:
+            found.setdefault(str(article_id), []).append((int(task.id), data.get("text_sha256")))
+    return found
+
+
+def push_tasks(
+    client: LabelStudio,
+    connection: Connection,
+    title: str,
+    tasks_data: list[dict[str, Any]],
+    *,
+    schema: LabelSchema | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    maximum_annotations: int = DEFAULT_MAXIMUM_ANNOTATIONS,
+    tagger: Callable[[str], list[Any]] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> PushReport:
+    """Import the tasks in ``tasks_data`` that the project does not have yet.
+
+    ``on_batch(imported_so_far, to_import)`` is called after each batch (progress display).
+    """
+    if not MIN_TITLE <= len(title) <= MAX_TITLE:
+        raise InputError(
+            f"project title {title!r} has {len(title)} characters; Label Studio needs {MIN_TITLE} to {MAX_TITLE}",
+            hint="choose another --project",
+        )
+    if batch_size < 1:
+        raise InputError(f"batch size must be at least 1, got {batch_size}")
+    if maximum_annotations < 1:
+        raise InputError(
+            f"maximum annotations per task must be at least 1, got {maximum_annotations}"
+        )
+    schema = schema if schema is not None else load_schema()
+    model_version = getattr(tagger, "model_version", None) if tagger is not None else None
+    if tagger is not None and not model_version:
+        raise InputError(
+            "the tagger has no model_version; predictions must say which model made them"
+        )
+    started = time.perf_counter()
+
+    with service_errors(connection, f"preparing project {title!r}"):
+        project_id, created = ensure_project(
+            client, title, build_label_config(schema), maximum_annotations, model_version
+        )
+        existing = existing_tasks(client, project_id)
+
+    report = PushReport(
+        project_id, title, created, articles=len(tasks_data), model_version=model_version
+    )
+    report.duplicated_in_project = sorted(a for a, tasks in existing.items() if len(tasks) > 1)
+    missing: list[dict[str, Any]] = []
+    for data in tasks_data:
+        have = existing.get(data["article_id"])
+        if not have:
+            missing.append(data)
+            continue
+        task_id, task_sha = have[0]
+        if task_sha != data["text_sha256"]:
+            report.changed.append(
+                ChangedArticle(data["article_id"], task_id, task_sha, data["text_sha256"])
+            )
+        else:
+            report.skipped += 1
+
+    if on_batch is not None:
+        on_batch(0, len(missing))
+    labels = schema.entity_labels
+
+    def prepare(start: int) -> list[dict[str, Any]]:
+        return [
+            make_task(data, tagger, model_version, labels)
+            for data in missing[start : start + batch_size]
+        ]
+
+    # The next batch is tagged in a worker thread while the server imports the current one: the
+    # tagger is client CPU, the import is server time, so the two overlap instead of adding up.
+    starts = list(range(0, len(missing), batch_size))
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        pending = worker.submit(prepare, starts[0]) if starts else None
+        for index, start in enumerate(starts):
+            assert pending is not None
+            batch = pending.result()
+            pending = worker.submit(prepare, starts[index + 1]) if index + 1 < len(starts) else None
+            where = (
+                f"importing tasks {start + 1}-{start + len(batch)} of {len(missing)} into {title!r}"
+            )
+            with service_errors(connection, where):
+                # No automatic retry: a retried import whose first attempt did commit would
+                # duplicate tasks. A failed push is completed by running it again, which skips
+                # what is there.
+                client.projects.import_tasks(
+                    id=project_id,
+                    request=batch,
+                    request_options={
+                        "timeout_in_seconds": int(connection.timeout),
+                        "max_retries": 0,
+                    },
+                )
+            report.created += len(batch)
+            report.predictions += sum(len(task.get("predictions", [])) for task in batch)
+            report.batches += 1
+            if on_batch is not None:
+                on_batch(report.created, len(missing))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def push_release(
+    connection: Connection,
+    release_dir: str | Path,
+    title: str,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    predictions: bool = True,
+    maximum_annotations: int = DEFAULT_MAXIMUM_ANNOTATIONS,
+    schema: LabelSchema | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+    client: LabelStudio | None = None,
+) -> PushReport:
+    """Push the ``documents`` of a release, with the offline gazetteer tagger's pre-annotations."""
+    tasks_data = release_task_data(Release.open(release_dir))
+    tagger = None
+    if predictions:
+        from warta.tagger import GazetteerTagger
+
+        tagger = GazetteerTagger()
+    client = client if client is not None else connect(connection)
+    return push_tasks(
+        client,
+        connection,
+        title,
+        tasks_data,
+        schema=schema,
+        batch_size=batch_size,
+        maximum_annotations=maximum_annotations,
+        tagger=tagger,
+        on_batch=on_batch,
+    )
