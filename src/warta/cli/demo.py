@@ -10,8 +10,8 @@ import typer
 
 def demo(
     out: Path = typer.Option(Path("warta-demo"), "--out", help="Folder to create (must be absent or empty)."),
-    raw: Optional[Path] = typer.Option(None, "--raw", help="Raw articles [default: corpus/raw of the checkout]."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold annotations [default: annotation/gold of the checkout]."),
+    raw: Optional[Path] = typer.Option(None, "--raw", help="Raw articles \\[default: corpus/raw of the checkout]."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold annotations \\[default: annotation/gold of the checkout]."),
     resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for intervals and paired tests."),
     seed: int = typer.Option(12345, "--seed", help="Seed of the bootstrap."),
 ) -> None:

@@ -1,0 +1,208 @@
+"""The results JSON written by ``warta bench score``: schema ``warta.results.v1``.
+
+One object per (system, task, split)::
+
+    {
+      "schema": "warta.results.v1",
+      "system": "lead-3",                      # or null when scored anonymously
+      "task": "summarization",                 # ner | stance | summarization
+      "split": "test",
+      "n_documents": 120,                      # scored rows (articles, or stance rows)
+      "signature": "task:summarization|metric:rougeL.f|tok:indonesian|stem:none|refs:max|boot:1000@seed12345|warta:1.0.0|data:1.0.0@abcdef123456",
+      "signature_fields": {"task": "summarization", "metric": "rougeL.f", ...},
+      "primary_metric": "rougeL.f",
+      "metrics": {                             # every metric, with its 95% bootstrap interval
+        "rougeL.f": {"value": 0.41, "ci_low": 0.38, "ci_high": 0.44},
+        ...
+      },
+      "per_label": {                           # group -> label -> numbers (or null)
+        "strict": {"PER": {"cor": 34, ..., "precision": 0.9, "recall": 0.8, "f1": 0.85}}
+      },                                       # ner: per schema and IOB2 mode; stance: "stance";
+                                               # summarization: "entity" (consistency) or nothing
+      "confusion": {"labels": ["FAVOR", "AGAINST", "NONE"], "matrix": [[...], ...]},   # stance; else null
+      "per_document": {                        # sufficient statistics, for paired significance tests
+        "ids": ["a1", "a2", ...],
+        "columns": ["strict.cor", "strict.inc", ...],
+        "values": [[3, 0, ...], ...]           # one row per id, one value per column
+      },
+      "created_by": "warta 1.0.0"
+    }
+
+``value``, ``ci_low`` and ``ci_high`` are ``null`` when a metric is undefined (see
+:mod:`warta.benchmarks.prf`). Every metric is a function of the column sums of ``per_document``
+(and of the number of documents), which is what makes bootstrap intervals and paired tests
+recomputable from the JSON alone. There are no timestamps: scoring the same inputs with the same
+options gives the same bytes (:func:`dumps`). The JSON Schema is ``results.schema.json`` next to this
+module.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from warta.errors import InputError
+
+SCHEMA_ID = "warta.results.v1"
+SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
+TASKS = ("ner", "stance", "summarization")
+
+
+@lru_cache(maxsize=1)
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``warta.results.v1``."""
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def dumps(results: dict[str, Any]) -> str:
+    """Canonical JSON text of a results dict: 2-space indent, UTF-8, keys in schema order, newline."""
+    _reject_non_finite(results, "results")
+    return json.dumps(results, ensure_ascii=False, indent=2) + "\n"
+
+
+def loads(text: str, source: str = "<results>") -> dict[str, Any]:
+    """Parse and validate results JSON; :class:`InputError` names the source and the problem."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    validate(data, source)
+    return data
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read results file ({exc.strerror})") from None
+    return loads(text, str(p))
+
+
+def validate(data: Any, source: str = "<results>") -> None:
+    """Check ``data`` against ``warta.results.v1``; raise :class:`InputError` on the first problem.
+
+    Uses ``jsonschema`` when it is installed and always runs the structural checks that a JSON
+    Schema cannot express (one row of ``per_document.values`` per id, one value per column).
+    """
+    problems = _hand_validate(data)
+    if not problems:
+        try:
+            import jsonschema
+        except ImportError:  # pragma: no cover - jsonschema is a test dependency
+            jsonschema = None
+        if jsonschema is not None:
+            validator = jsonschema.Draft202012Validator(json_schema())
+            for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+                where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+                problems.append(f"{where}: {error.message}")
+                break
+    if problems:
+        raise InputError(
+            f"{source}: not a {SCHEMA_ID} results file: {problems[0]}",
+            hint="results files are written by `warta bench score`",
+        )
+
+
+def _reject_non_finite(value: Any, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where}: non-finite number {value!r} cannot go into results JSON")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_non_finite(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _reject_non_finite(item, f"{where}[{i}]")
+
+
+_TOP = {
+    "schema": str,
+    "system": (str, type(None)),
+    "task": str,
+    "split": str,
+    "n_documents": int,
+    "signature": str,
+    "signature_fields": dict,
+    "metrics": dict,
+    "per_label": dict,
+    "confusion": (dict, type(None)),
+    "primary_metric": str,
+    "per_document": dict,
+    "created_by": str,
+}
+
+
+def _is_number_or_null(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    )
+
+
+def _hand_validate(data: Any) -> list[str]:
+    """The checks of ``results.schema.json`` plus the cross-field ones, without dependencies."""
+    if not isinstance(data, dict):
+        return [f"expected a JSON object, got {type(data).__name__}"]
+    problems: list[str] = []
+    missing = [k for k in _TOP if k not in data]
+    if missing:
+        problems.append(f"missing key(s) {', '.join(missing)}")
+    unknown = sorted(set(data) - set(_TOP))
+    if unknown:
+        problems.append(f"unknown key(s) {', '.join(unknown)}")
+    if problems:
+        return problems
+    for key, kind in _TOP.items():
+        if not isinstance(data[key], kind) or isinstance(data[key], bool):
+            return [f"{key}: wrong type {type(data[key]).__name__}"]
+    if data["schema"] != SCHEMA_ID:
+        return [f"schema: expected {SCHEMA_ID!r}, got {data['schema']!r}"]
+    if data["task"] not in TASKS:
+        return [f"task: {data['task']!r} is not one of {', '.join(TASKS)}"]
+    if data["n_documents"] < 0:
+        return ["n_documents: negative"]
+    for name, metric in data["metrics"].items():
+        if not isinstance(metric, dict) or set(metric) != {"value", "ci_low", "ci_high"}:
+            return [f"metrics.{name}: expected exactly value, ci_low, ci_high"]
+        if not all(_is_number_or_null(metric[k]) for k in metric):
+            return [f"metrics.{name}: values must be finite numbers or null"]
+    if data["primary_metric"] not in data["metrics"]:
+        return [f"primary_metric: {data['primary_metric']!r} is not in metrics"]
+    for key, value in data["signature_fields"].items():
+        if not isinstance(value, str):
+            return [f"signature_fields.{key}: expected a string"]
+    for group, labels in data["per_label"].items():
+        if not isinstance(labels, dict) or not all(isinstance(v, dict) for v in labels.values()):
+            return [f"per_label.{group}: expected label -> object"]
+    confusion = data["confusion"]
+    if confusion is not None:
+        labels, matrix = confusion.get("labels"), confusion.get("matrix")
+        if set(confusion) != {"labels", "matrix"} or not isinstance(labels, list) or not isinstance(matrix, list):
+            return ["confusion: expected {labels: [...], matrix: [[...]]}"]
+        if len(matrix) != len(labels) or any(
+            not isinstance(row, list) or len(row) != len(labels) or not all(isinstance(c, int) for c in row)
+            for row in matrix
+        ):
+            return ["confusion.matrix: must be a square integer matrix, one row per label"]
+    per_doc = data["per_document"]
+    if set(per_doc) != {"ids", "columns", "values"}:
+        return ["per_document: expected exactly ids, columns, values"]
+    ids, columns, values = per_doc["ids"], per_doc["columns"], per_doc["values"]
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return ["per_document.ids: expected a list of strings"]
+    if len(set(ids)) != len(ids):
+        return ["per_document.ids: duplicate ids"]
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        return ["per_document.columns: expected a list of strings"]
+    if not isinstance(values, list) or len(values) != len(ids):
+        return [f"per_document.values: expected {len(ids)} rows, one per id"]
+    for i, row in enumerate(values):
+        if not isinstance(row, list) or len(row) != len(columns):
+            return [f"per_document.values[{i}]: expected {len(columns)} values, one per column"]
+        if not all(_is_number_or_null(v) and v is not None for v in row):
+            return [f"per_document.values[{i}]: values must be finite numbers"]
+    if len(ids) != data["n_documents"]:
+        return [f"n_documents: {data['n_documents']} but per_document has {len(ids)} ids"]
+    return []
