@@ -1,0 +1,247 @@
+"""Read a folder of raw scrapes into :class:`RawDocument` s, one file (or JSONL line) at a time.
+
+Supported inputs, chosen by extension:
+
+``.txt``
+    One article, UTF-8 with or without BOM, LF or CRLF. ``raw`` is the file decoded with nothing
+    stripped, so ``raw.encode("utf-8")`` is the file's bytes.
+``.jsonl``
+    One article per line: ``text`` (required), optional ``title``, ``url``, ``published``,
+    ``author``, ``source`` (the outlet) and ``id``; other keys are ignored. ``raw`` is the ``text``
+    value (the string that is cleaned, so removed-span offsets index it); the line itself is
+    covered by the file checksum and ``source_line`` (1-based). The id is the ``id`` value when
+    given (``[A-Za-z0-9._-]``, 1-64 chars), else the first 16 hex digits of the SHA-256 of the line's
+    bytes (without its line terminator).
+``.html`` / ``.htm``
+    The main text extracted by trafilatura (the ``html`` extra); ``raw`` is that text.
+
+Ids: a file named ``NNN_<16 hex>.<ext>`` keeps ``<16 hex>``; other files get the first 16 hex digits
+of the SHA-256 of their bytes. Both are stable as long as the file is. Hidden files (``.name``) are
+ignored; any other extension is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warta.errors import InputError
+
+SUPPORTED = (".txt", ".jsonl", ".html", ".htm")
+_ID_NAME = re.compile(r"\d+_(?P<id>[0-9a-f]{16})\.(?:txt|html?)")
+_JSON_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_JSONL_FIELDS = ("title", "url", "published", "author", "source", "id")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    id: str
+    source_file: str
+    raw: str
+    kind: str
+    source_line: int | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that could not be read: file (relative to the raw folder), line if known, and why."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+OnProblem = Callable[[Problem, InputError], None]
+
+
+def _problem(path: str, line: int | None, message: str, hint: str) -> tuple[Problem, InputError]:
+    where = path if line is None else f"{path}, line {line}"
+    return Problem(path, line, message), InputError(f"{where}: {message}", hint=hint)
+
+
+def list_raw_files(raw_dir: Path) -> list[str]:
+    """Paths (relative to ``raw_dir``, ``/``-separated, sorted) of every non-hidden file below it.
+
+    Plain strings, not ``Path`` objects: the list of a large corpus stays small."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.exists():
+        raise InputError(f"{raw_dir}: raw folder not found", hint="pass the folder holding the raw scrapes (--raw)")
+    if not raw_dir.is_dir():
+        raise InputError(f"{raw_dir}: not a folder", hint="pass the folder holding the raw scrapes (--raw)")
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        with os.scandir(raw_dir / prefix if prefix else raw_dir) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = f"{prefix}/{entry.name}" if prefix else entry.name
+                if entry.is_dir():
+                    pending.append(rel)
+                elif entry.is_file():
+                    found.append(rel)
+    found.sort()
+    return found
+
+
+def file_id(name: str, data: bytes) -> str:
+    match = _ID_NAME.fullmatch(name)
+    return match["id"] if match else hashlib.sha256(data).hexdigest()[:16]
+
+
+def _decode(data: bytes, rel: str, line_offset: int = 0) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = line_offset + data.count(b"\n", 0, error.start) + 1
+        problem, exc = _problem(
+            rel,
+            line,
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at byte offset {error.start})",
+            "re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8",
+        )
+        raise _Bad(problem, exc) from None
+
+
+class _Bad(Exception):
+    def __init__(self, problem: Problem, error: InputError) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+        self.error = error
+
+
+def _check_bytes(data: bytes, rel: str) -> None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise _Bad(*_problem(rel, None, "UTF-16 text, not UTF-8", "re-encode the file as UTF-8, e.g. iconv -f UTF-16 -t UTF-8"))
+    if not data.strip():
+        raise _Bad(*_problem(rel, None, "empty file", "remove it or re-download the article"))
+    if b"\x00" in data[:65536] or data[:4] in (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b\x08\x00"):
+        raise _Bad(*_problem(rel, None, "binary file, not text", "keep only .txt, .jsonl and .html scrapes in the raw folder"))
+
+
+def _read_txt(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
+    _check_bytes(data, rel)
+    raw = _decode(data, rel)
+    if not raw.lstrip("\ufeff").strip():
+        raise _Bad(*_problem(rel, None, "empty file (only whitespace)", "remove it or re-download the article"))
+    yield RawDocument(id=file_id(path.name, data), source_file=rel, raw=raw, kind="txt")
+
+
+def _read_html(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
+    _check_bytes(data, rel)
+    html = _decode(data, rel)
+    try:
+        import trafilatura
+    except ImportError:
+        raise InputError(
+            f"{rel}: reading HTML needs trafilatura, which is not installed",
+            hint="pip install 'warta[html]'",
+        ) from None
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False
+    )
+    extracted = document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
+    text = extracted.get("text") or ""
+    if not text.strip():
+        raise _Bad(*_problem(rel, None, "no article text found in the HTML", "check that the page holds the article, not a consent or error page"))
+    date = extracted.get("date")
+    yield RawDocument(
+        id=file_id(path.name, data),
+        source_file=rel,
+        raw=text,
+        kind="html",
+        title=(extracted.get("title") or None),
+        author=(extracted.get("author") or None),
+        published=date or None,
+        url=(extracted.get("url") or None),
+        outlet=(extracted.get("sitename") or None),
+    )
+
+
+def _read_jsonl(rel: str, data: bytes, on_problem: OnProblem | None) -> Iterator[RawDocument]:
+    _check_bytes(data, rel)
+    hint = 'each line must be a JSON object with a "text" string'
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        line = line[:-1] if line.endswith(b"\r") else line
+        if not line.strip():
+            continue
+        try:
+            text = _decode(line, rel, number - 1)
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise _Bad(*_problem(rel, number, f"not valid JSON ({error.msg} at column {error.colno})", hint)) from None
+            if not isinstance(record, dict):
+                raise _Bad(*_problem(rel, number, f"expected a JSON object, got {type(record).__name__}", hint))
+            body = record.get("text")
+            if not isinstance(body, str) or not body.strip():
+                what = "has no \"text\"" if body is None else "has an empty or non-string \"text\""
+                raise _Bad(*_problem(rel, number, what, hint))
+            for key in _JSONL_FIELDS:
+                value = record.get(key)
+                if value is not None and not isinstance(value, str):
+                    raise _Bad(*_problem(rel, number, f'"{key}" must be a string or null, got {json.dumps(value)[:40]}', hint))
+            given_id = record.get("id")
+            if given_id is not None and not _JSON_ID.fullmatch(given_id):
+                raise _Bad(*_problem(rel, number, f'"id" {given_id!r} is not 1-64 letters, digits, ".", "_" or "-"', "fix or drop the id; without one it is derived from the line"))
+        except _Bad as bad:
+            if on_problem is None:
+                raise bad.error from None
+            on_problem(bad.problem, bad.error)
+            continue
+        yield RawDocument(
+            id=given_id or hashlib.sha256(line).hexdigest()[:16],
+            source_file=rel,
+            raw=body,
+            kind="jsonl",
+            source_line=number,
+            title=(record.get("title") or "").strip() or None,
+            author=(record.get("author") or "").strip() or None,
+            published=(record.get("published") or "").strip() or None,
+            url=(record.get("url") or "").strip() or None,
+            outlet=(record.get("source") or "").strip() or None,
+        )
+
+
+def read_file(path: Path, rel: str, *, on_problem: OnProblem | None = None) -> Iterator[RawDocument]:
+    """The documents in one raw file. Problems raise :class:`InputError`, or go to ``on_problem``."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix not in SUPPORTED:
+            raise _Bad(*_problem(rel, None, f"unsupported file type {suffix or '(no extension)'!r}", f"raw files must be one of {', '.join(SUPPORTED)}"))
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise _Bad(*_problem(rel, None, f"cannot be read ({error.strerror})", "check the file's permissions")) from None
+        if suffix == ".jsonl":
+            yield from _read_jsonl(rel, data, on_problem)
+        elif suffix == ".txt":
+            yield from _read_txt(path, rel, data)
+        else:
+            yield from _read_html(path, rel, data)
+    except _Bad as bad:
+        if on_problem is None:
+            raise bad.error from None
+        on_problem(bad.problem, bad.error)
+
+
+def iter_raw(raw_dir: Path, *, on_problem: OnProblem | None = None, files: list[str] | None = None) -> Iterator[RawDocument]:
+    """Stream every document of ``raw_dir`` in file order (and line order within JSONL)."""
+    raw_dir = Path(raw_dir)
+    for rel in files if files is not None else list_raw_files(raw_dir):
+        yield from read_file(raw_dir / rel, rel, on_problem=on_problem)

@@ -1,0 +1,162 @@
+"""Group articles reporting the same event into stories (``story_id``).
+
+Two articles are linked when (1) their event dates are at most ``window_days`` apart (the event
+date is the publication date, else the first ``12 Januari 2022``-style date in the title, body or
+captions) and (2) their term sets (names and acronyms of body and captions, lower-cased, minus
+weekday/month names and titles such as ``Presiden``) share at least ``min_shared_terms`` terms and
+have a cosine similarity (shared / sqrt(|a| |b|)) of at least ``similarity``. Duplicates
+(``duplicate_of``) are always linked to their original. A story is a connected component;
+``story_id`` is ``"story-" + the smallest member id``, so it is stable as long as that article is in
+the corpus. Undated articles with no duplicate form their own story.
+
+Scaling: candidates come from an inverted index of terms restricted to the date window (blocking);
+very common terms in the window are not used to generate candidates (they still count in the
+Jaccard), so there is no all-pairs comparison over the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from warta.article import Article
+from warta.corpus.dates import first_full_date
+from warta.corpus.rules import SENTENCE_END, STORY_STOP_TERMS
+from warta.corpus.settings import StorySettings
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+_LOWER = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+_OPENERS = " \t\"'“‘(«"
+#: Terms shared by more than this many articles of a date window do not generate candidates.
+MAX_POSTINGS = 200
+
+
+def story_terms(text: str) -> frozenset[str]:
+    """Names and acronyms of a text, lower-cased: capitalised words inside a sentence whose
+    lower-case form the text never uses, and all-caps acronyms (a capitalised word that only
+    opens sentences is not evidence of a name). In heading-like lines (no final punctuation,
+    usually Title Case) only acronyms count. Hyphenated names are split (``NATO-Rusia``)."""
+    lowercase = set(_LOWER.findall(text))
+    for token in [t for t in lowercase if "-" in t]:
+        lowercase.update(token.split("-"))
+    capitalised: set[str] = set()
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        heading = line[-1] not in SENTENCE_END
+        for match in _CAPITALISED.finditer(line):
+            j = match.start() - 1
+            while j >= 0 and line[j] in _OPENERS:
+                j -= 1
+            opens_sentence = j < 0 or line[j] in ".!?:"
+            for part in match.group().split("-"):
+                part = part.strip("'’")
+                if len(part) < 2:
+                    continue
+                if part.isupper():
+                    capitalised.add(part)
+                elif part[0].isupper():
+                    if not heading and not opens_sentence:
+                        capitalised.add(part)
+                else:
+                    lowercase.add(part)
+    return frozenset(
+        word.lower()
+        for word in capitalised
+        if (word.isupper() or word.lower() not in lowercase) and word.lower() not in STORY_STOP_TERMS
+    )
+
+
+def event_date(article: Article) -> date | None:
+    if article.published:
+        try:
+            return date.fromisoformat(article.published[:10])
+        except ValueError:
+            pass
+    for text in (article.title or "", article.text, *article.captions):
+        found = first_full_date(text)
+        if found is not None:
+            return found
+    return None
+
+
+class _Components:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def term_similarity(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
+    """Cosine similarity of the two binary term vectors (Ochiai: shared / sqrt(|a| |b|)), and the
+    number of shared terms. Unlike Jaccard it does not punish a long article against a short one."""
+    shared = len(a & b)
+    return (shared / math.sqrt(len(a) * len(b)) if shared else 0.0), shared
+
+
+def assign_stories(articles: Sequence[Article], settings: StorySettings | None = None) -> int:
+    """Set ``story_id`` on every article; return the number of stories."""
+    settings = settings or StorySettings()
+    order = sorted(range(len(articles)), key=lambda i: articles[i].id)
+    components = _Components(len(articles))
+    index_of = {articles[i].id: i for i in order}
+    for i in order:
+        original = articles[i].duplicate_of
+        if original is not None and original in index_of:
+            components.union(i, index_of[original])
+
+    dated: dict[int, list[int]] = defaultdict(list)
+    terms: dict[int, frozenset[str]] = {}
+    for i in order:
+        day = event_date(articles[i])
+        if day is None:
+            continue
+        article = articles[i]
+        found = story_terms("\n".join([article.text, *article.captions]))
+        if len(found) < settings.min_terms:
+            continue
+        terms[i] = found
+        dated[day.toordinal()].append(i)
+
+    window = settings.window_days
+    for day in sorted(dated):
+        # Postings of every term over the days [day - window, day].
+        postings: dict[str, list[int]] = defaultdict(list)
+        for other_day in range(day - window, day):
+            for j in dated.get(other_day, ()):
+                for term in terms[j]:
+                    postings[term].append(j)
+        for i in dated[day]:
+            candidates: set[int] = set()
+            for term in terms[i]:
+                bucket = postings.get(term)
+                if bucket and len(bucket) <= MAX_POSTINGS:
+                    candidates.update(bucket)
+            for j in sorted(candidates):
+                if components.find(i) == components.find(j):
+                    continue
+                score, shared = term_similarity(terms[i], terms[j])
+                if score >= settings.similarity and shared >= settings.min_shared_terms:
+                    components.union(i, j)
+            for term in terms[i]:
+                postings[term].append(i)
+
+    members: dict[int, list[str]] = defaultdict(list)
+    for i in order:
+        members[components.find(i)].append(articles[i].id)
+    for i in order:
+        articles[i].story_id = "story-" + min(members[components.find(i)])
+    return len(members)

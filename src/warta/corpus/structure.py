@@ -1,0 +1,151 @@
+"""What a single line of a scrape looks like: prose, heading, caption, byline, dateline.
+
+Pure predicates over one (stripped) line; :mod:`warta.corpus.clean` combines them with a line's
+position and neighbours. The patterns themselves live in :mod:`warta.corpus.rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warta.corpus import rules
+from warta.corpus.dates import find_date
+
+
+def word_count(line: str) -> int:
+    return len(line.split())
+
+
+def ends_sentence(line: str) -> bool:
+    return bool(line) and line[-1] in rules.SENTENCE_END
+
+
+def is_prose(line: str) -> bool:
+    """A body paragraph: a sentence of some length, or a long run of words that lost its period."""
+    words = word_count(line)
+    if words >= 25:
+        return True
+    if words < 8 or not ends_sentence(line):
+        return False
+    # A headline can end in ? or !; a short question is not enough to start the body.
+    return line[-1] not in "?!" or words >= 20
+
+
+def is_heading_like(line: str) -> bool:
+    """Short and without final punctuation: a subheading, headline, section or related headline."""
+    return not ends_sentence(line) and word_count(line) <= 30
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: ends with a photo credit, starts with ``Foto:``, or places people
+    (``X, kanan, dan Y, tengah,``) the way only captions do."""
+    if len(line) > 600:
+        return False
+    return bool(
+        rules.CAPTION_CREDIT.search(line)
+        or rules.CAPTION_PREFIX.match(line)
+        or rules.CAPTION_POSITION.search(line)
+    )
+
+
+def is_name(text: str) -> bool:
+    return bool(text) and len(text) <= 80 and rules.NAME.fullmatch(text) is not None and not any(
+        ch.isdigit() for ch in text
+    )
+
+
+@dataclass(frozen=True)
+class Byline:
+    """What a byline line says; any field may be None."""
+
+    author: str | None = None
+    published: str | None = None
+    editor: str | None = None
+    credit: str | None = None
+
+    @property
+    def field(self) -> str:
+        if self.author is not None:
+            return "byline"
+        if self.editor is not None:
+            return "editor"
+        if self.credit is not None:
+            return "credit"
+        return "published"
+
+
+def parse_byline(line: str, default_tz: str = "WIB") -> Byline | None:
+    """Read ``Name • 12 Januari 2022 13:16``, ``Penulis: Name``, ``Editor: Name``, a date alone..."""
+    if len(line) > 160:
+        return None
+    match = rules.EDITOR_LINE.fullmatch(line)
+    if match and is_name(match["name"]):
+        return Byline(editor=match["name"])
+    match = rules.AUTHOR_LINE.fullmatch(line)
+    if match:
+        name = match["name"]
+        if "|" in name or "•" in name:
+            inner = parse_byline(name, default_tz)
+            if inner is not None and inner.author:
+                return inner
+        name = rules.OUTLET_SUFFIX.sub("", name).strip(" -–,") if " - " in name else name
+        if is_name(name) and (line[:2].lower() != "by" or line[2:3] in (" ", ":")):
+            # "Oleh" without a colon must be followed by a name ("Oleh karena itu" is not a byline).
+            return Byline(author=name)
+    match = rules.CREDIT_LINE.fullmatch(line)
+    if match and word_count(match["name"]) <= 8 and not ends_sentence(match["name"].rstrip(".")):
+        return Byline(credit=match["name"])
+    iso = rules.is_date_line(line, default_tz)
+    if iso is not None:
+        return Byline(published=iso)
+    parts = [p.strip() for p in rules.BYLINE_SEPARATOR.split(line) if p.strip()]
+    if 2 <= len(parts) <= 4:
+        author: str | None = None
+        published: str | None = None
+        editor: str | None = None
+        labelled = False
+        for part in parts:
+            date_iso = rules.is_date_line(part, default_tz)
+            inner = parse_byline(part, default_tz) if ":" in part else None
+            if date_iso is not None and published is None:
+                published = date_iso
+            elif inner is not None and (inner.author or inner.editor):
+                # "Penulis: X | Editor: Y"
+                labelled = True
+                author = author or inner.author
+                editor = editor or inner.editor
+            elif author is None and is_name(part) and not rules.OUTLET_SUFFIX.fullmatch(part):
+                author = part
+            elif rules.OUTLET_SUFFIX.fullmatch(part):
+                continue
+            else:
+                return None
+        if labelled or (author is not None and published is not None):
+            return Byline(author=author, published=published, editor=editor)
+        if author is not None and len(parts) == 2 and rules.OUTLET_SUFFIX.fullmatch(parts[1]):
+            return Byline(author=author)  # "Name - detikNews"
+    return None
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """``Washington: `` at the start of the first paragraph: place, outlet, and prefix length."""
+
+    place: str
+    outlet: str | None
+    length: int
+
+
+def split_dateline(paragraph: str) -> Dateline | None:
+    match = rules.DATELINE.match(paragraph)
+    if match is None:
+        return None
+    place = match["place"]
+    if match["sep"] == ":" and (match["outlet"] or match["agency"]):
+        return None
+    if word_count(place) > 3 or find_date(place) is not None:
+        return None
+    if match["sep"] != ":" and not (match["outlet"] or match["agency"]) and word_count(place) > 2:
+        return None
+    outlet = match["outlet"] or match["agency"]
+    return Dateline(place=place, outlet=outlet, length=match.end())

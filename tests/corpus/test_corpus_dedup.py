@@ -1,0 +1,117 @@
+"""Exact and near duplicates are found and marked, distinct articles are not."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warta.article import Article
+from warta.corpus.dedup import Deduplicator, exact_key, mark_duplicates, normalise, shingles
+from warta.corpus.settings import DedupSettings
+
+VOCAB = (
+    "pemerintah presiden menteri rakyat warga harga beras cabai minyak bendungan banjir jalan tol kereta "
+    "sekolah guru murid rumah sakit dokter pasien vaksin kota desa kabupaten provinsi pulau laut hutan "
+    "petani nelayan pasar bank rupiah dolar saham ekspor impor pajak anggaran polisi hakim jaksa sidang "
+    "partai pemilu suara calon kampanye debat hasil survei bulan tahun minggu hari pagi malam baru lama "
+    "naik turun besar kecil tinggi rendah cepat lambat mulai selesai buka tutup bangun rusak bantu tolak"
+).split()
+
+
+def article(article_id: str, text: str) -> Article:
+    return Article(id=article_id, source_file=f"{article_id}.txt", raw=text, raw_sha256="", text=text)
+
+
+def random_text(rng: random.Random, words: int = 120) -> str:
+    return " ".join(rng.choice(VOCAB) for _ in range(words)) + "."
+
+
+def test_normalisation() -> None:
+    assert normalise("ＡＢＣ  Def\n\tGhi\xa0") == "abc def ghi"
+    assert exact_key("Harga  Beras NAIK.") == exact_key("harga beras\nnaik.")
+    assert exact_key("harga beras naik") != exact_key("harga beras turun")
+    assert shingles("a b c", 5) == [b"a b c"]
+    assert sorted(shingles("a b c d", 2)) == [b"a b", b"b c", b"c d"]
+
+
+def test_planted_duplicates_are_marked_and_distinct_ones_not() -> None:
+    rng = random.Random(7)
+    originals = [random_text(rng) for _ in range(40)]
+    articles = [article(f"a{i:03d}", text) for i, text in enumerate(originals)]
+    # exact duplicate with different case and spacing
+    articles.append(article("b000", originals[3].upper().replace(" ", "  ")))
+    # near duplicate: a few words changed at the end
+    words = originals[5].split()
+    words[-3:] = ["tambahan", "kalimat", "baru."]
+    articles.append(article("b001", " ".join(words)))
+    # near duplicate of the near duplicate (transitive: points at the group's first id)
+    words2 = list(words)
+    words2[:2] = ["Jakarta", "KOMPAS"]
+    articles.append(article("b002", " ".join(words2)))
+    # same vocabulary, unrelated text: not a duplicate
+    articles.append(article("b003", random_text(rng)))
+    # empty text is never a duplicate
+    articles.append(article("b004", ""))
+    articles.append(article("b005", ""))
+    rng.shuffle(articles)
+    count = mark_duplicates(articles)
+    marked = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
+    assert marked == {"b000": "a003", "b001": "a005", "b002": "a005"}
+    assert count == 3
+
+
+def test_duplicate_of_is_the_smallest_id_whatever_the_input_order() -> None:
+    text = "Harga beras di pasar induk naik tajam menjelang akhir tahun kata pedagang setempat."
+    ids = ["z9", "m5", "a1", "q7"]
+    articles = [article(i, text + (" " * n)) for n, i in enumerate(ids)]
+    mark_duplicates(articles)
+    assert {a.id: a.duplicate_of for a in articles} == {"z9": "a1", "m5": "a1", "a1": None, "q7": "a1"}
+
+
+def test_threshold_is_configurable() -> None:
+    rng = random.Random(3)
+    base = random_text(rng, 100).split()
+    changed = list(base)
+    for position in range(0, 100, 8):  # about 12% of the words changed
+        changed[position] = "berbeda"
+    pair = [article("a", " ".join(base)), article("b", " ".join(changed))]
+    mark_duplicates(pair, DedupSettings(threshold=0.95))
+    assert pair[1].duplicate_of is None
+    mark_duplicates(pair, DedupSettings(threshold=0.1, shingle_size=1))
+    assert pair[1].duplicate_of == "a"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=2, max_size=12, unique=True))
+def test_distinct_random_texts_are_never_marked(seeds: list[int]) -> None:
+    dedup = Deduplicator()
+    for n, seed in enumerate(seeds):
+        dedup.add(f"{n:03d}", random_text(random.Random(seed), 80))
+    assert len(dedup) == len(seeds)
+    assert dedup.groups() == {}
+
+
+def test_bands_and_rows_match_datasketch() -> None:
+    from datasketch.lsh import _optimal_param
+
+    from warta.corpus.dedup import lsh_params
+
+    for threshold, num_perm in ((0.8, 128), (0.5, 64), (0.9, 256)):
+        assert lsh_params(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def test_chain_and_many_copies_form_one_group() -> None:
+    rng = random.Random(11)
+    words = random_text(rng, 200).split()
+    texts = {}
+    for step in range(6):  # each version differs from the previous one by two words
+        words[step * 30] = "ubah"
+        words[step * 30 + 1] = "lagi"
+        texts[f"v{step}"] = " ".join(words)
+    texts |= {f"c{n:04d}": texts["v0"] for n in range(5000)}  # a run far larger than one bucket's comparisons
+    articles = [article(i, t) for i, t in texts.items()]
+    mark_duplicates(articles)
+    assert {a.duplicate_of for a in articles} == {None, "c0000"}
+    assert [a.id for a in articles if a.duplicate_of is None] == ["c0000"]

@@ -1,0 +1,118 @@
+"""Stories group reports of one event (and only those); splits never cut a story."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warta.article import Article
+from warta.corpus.ingest import ingest
+from warta.corpus.settings import SplitSettings, StorySettings
+from warta.corpus.splits import assign_splits, split_of
+from warta.corpus.stories import assign_stories, event_date, story_terms
+
+DAM_A = (
+    "Presiden Joko Widodo meresmikan Bendungan Randugunting di Kabupaten Blora, Jawa Tengah, pada Rabu. "
+    "Bendungan yang dibangun Kementerian PUPR itu menelan biaya Rp 1 triliun. Menteri PUPR Basuki Hadimuljono "
+    "mengatakan bendungan akan mengairi sawah di Blora dan Rembang. Gubernur Jawa Tengah Ganjar Pranowo ikut hadir."
+)
+DAM_B = (
+    "Bendungan Randugunting di Blora akhirnya diresmikan Presiden Jokowi pada hari Rabu, 12 Januari 2022. "
+    "Menurut Basuki Hadimuljono, waduk itu dibangun oleh Kementerian PUPR sejak 2018. Ganjar Pranowo berharap "
+    "petani di Blora dan Rembang, Jawa Tengah, bisa panen tiga kali setahun berkat air dari Randugunting."
+)
+FLOOD = (
+    "Banjir merendam ratusan rumah di Kecamatan Bekasi Timur, Kota Bekasi, Jawa Barat, pada Rabu. "
+    "Kepala BPBD Kota Bekasi Karsono mengatakan warga Perumahan Pondok Hijau sudah dievakuasi. Wali Kota "
+    "Bekasi Tri Adhianto meninjau lokasi bersama petugas Basarnas dan PMI. Kali Bekasi meluap sejak subuh."
+)
+POLITICS = (
+    "Komisi II DPR menggelar rapat dengan KPU dan Bawaslu di Senayan, Jakarta, pada Rabu. Ketua KPU Ilham "
+    "Saputra memaparkan jadwal Pemilu 2024. Anggota DPR dari Fraksi PDI Perjuangan Arif Wibowo meminta KPU "
+    "menyiapkan anggaran. Bawaslu yang dipimpin Abhan juga mengusulkan tambahan pengawas di Papua dan Maluku."
+)
+
+
+def make(article_id: str, text: str, published: str | None = "2022-01-12T10:00:00+07:00", **extra) -> Article:
+    return Article(id=article_id, source_file=f"{article_id}.txt", raw=text, raw_sha256="", text=text, published=published, **extra)
+
+
+def test_seed_terms_and_dates(raw_dir: Path) -> None:
+    articles = ingest(raw_dir).articles
+    assert [event_date(a).isoformat() for a in articles] == ["2022-01-12", "2022-01-12"]
+    shared = story_terms(articles[0].text + "\n" + "\n".join(articles[0].captions)) & story_terms(articles[1].text)
+    assert {"nato", "rusia", "ukraina", "jenewa"} <= shared
+
+
+def test_same_event_grouped_unrelated_not(raw_dir: Path) -> None:
+    seeds = ingest(raw_dir).articles
+    articles = [
+        *seeds,
+        make("d1", DAM_A),
+        make("d2", DAM_B, published=None),  # dated by "12 Januari 2022" in its text
+        make("f1", FLOOD),
+        make("p1", POLITICS),
+        make("d3", DAM_A.replace("Rabu", "Senin"), published="2022-02-20T10:00:00+07:00"),  # outside the window
+        make("u1", "Tanpa tanggal. " + DAM_A, published=None),  # no date: its own story
+    ]
+    for a in articles:
+        a.story_id = None
+    count = assign_stories(articles)
+    story = {a.id: a.story_id for a in articles}
+    assert story["cb33607aa2409de9"] == story["e868b1205f427ac5"] == "story-cb33607aa2409de9"
+    assert story["d1"] == story["d2"] == "story-d1"
+    assert story["f1"] == "story-f1" and story["p1"] == "story-p1"
+    assert story["d3"] == "story-d3" and story["u1"] == "story-u1"
+    assert count == 6
+
+
+def test_duplicates_share_their_original_story() -> None:
+    articles = [make("b", FLOOD, published=None), make("a", POLITICS, published=None, duplicate_of=None)]
+    articles[0].duplicate_of = "a"
+    assert assign_stories(articles) == 1
+    assert {a.story_id for a in articles} == {"story-a"}
+
+
+def test_stricter_similarity_separates_the_seeds(raw_dir: Path) -> None:
+    articles = ingest(raw_dir).articles
+    assign_stories(articles, StorySettings(similarity=0.9))
+    assert len({a.story_id for a in articles}) == 2
+
+
+def test_small_corpus_goes_to_test_and_large_corpus_is_split() -> None:
+    small = [make(f"a{i}", "x", story_id=f"story-a{i}") for i in range(19)]
+    assert assign_splits(small) == {"train": 0, "validation": 0, "test": 19}
+    large = [make(f"a{i:04d}", "x", story_id=f"story-a{i:04d}") for i in range(2000)]
+    counts = assign_splits(large)
+    assert sum(counts.values()) == 2000
+    assert 1500 < counts["train"] < 1700 and 120 < counts["validation"] < 280 and 120 < counts["test"] < 280
+    assert assign_splits(small, SplitSettings(min_stories_for_training=0))["test"] < 19
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 10**6)), min_size=1, max_size=80),
+    st.sampled_from([0, 5, 20]),
+    st.sampled_from([(0.8, 0.1, 0.1), (0.5, 0.25, 0.25), (1.0, 0.0, 0.0), (0.0, 0.0, 1.0)]),
+)
+def test_no_story_straddles_splits(pairs: list[tuple[int, int]], minimum: int, ratios: tuple[float, float, float]) -> None:
+    config = SplitSettings(train=ratios[0], validation=ratios[1], test=ratios[2], min_stories_for_training=minimum)
+    articles = [make(f"{n:04d}-{x}", "x", story_id=f"story-{story}") for n, (story, x) in enumerate(pairs)]
+    assign_splits(articles, config)
+    splits_of_story: dict[str, set[str]] = defaultdict(set)
+    for a in articles:
+        splits_of_story[a.story_id].add(a.split)
+    assert all(len(s) == 1 for s in splits_of_story.values())
+    if len(splits_of_story) >= minimum:
+        for story, found in splits_of_story.items():
+            assert found == {split_of(story, config)}
+            assert config.ratios[next(iter(found))] > 0
+    else:
+        assert {a.split for a in articles} == {"test"}
+    # Deterministic: the same story gets the same split in any order.
+    again = list(reversed(articles))
+    assign_splits(again, config)
+    assert all(a.split == b.split for a, b in zip(reversed(again), articles))
