@@ -121,6 +121,13 @@ def test_changed_text_is_reported_not_duplicated(label_studio, tmp_path, unique_
     )
     assert all(not t["predictions"] for t in tasks)
 
+    # The CLI says so on stderr and exits 1, so a script notices; still nothing is duplicated.
+    cli = ["annotate", "push", "--release", str(tmp_path / "v2"), "--project", unique_title, "--no-predictions",
+           "--url", label_studio.url, "--api-key", label_studio.token]
+    assert main(cli) == 1
+    _, tasks = _tasks(label_studio.client(), unique_title)
+    assert len(tasks) == 5
+
 
 def test_interrupted_push_completes_without_duplicates(
     label_studio, restart_label_studio, tmp_path, unique_title

@@ -65,7 +65,11 @@ def push_command(
     api_key: Optional[str] = _API_KEY,
     timeout: float = _TIMEOUT,
 ) -> None:
-    """Import a release's articles as tasks, once each (keyed by article id); safe to re-run."""
+    """Import a release's articles as tasks, once each (keyed by article id); safe to re-run.
+
+    Exits 1 when an article's text changed since its task was created (reported, left as is), so a
+    script notices that those tasks' annotations index an older text.
+    """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -109,6 +113,8 @@ def push_command(
         )
     for article_id in report.duplicated_in_project:
         typer.secho(f"warning: article {article_id} has several tasks in the project", err=True, fg="yellow")
+    if report.changed:
+        raise typer.Exit(1)
 
 
 @app.command("pull")
