@@ -164,3 +164,24 @@ def test_union_lcs_of_rouge_lsum_equals_the_union_of_rouge_score_lcs() -> None:
         expected = set().union(*(rouge_scorer.lcs_ind(ref, c) for c in cands))
         union = _union_lcs_mask(_masks(ref), len(ref), cands)
         assert {i for i in range(len(ref)) if union >> i & 1} == expected
+
+
+def test_rouge_lsum_is_bit_exact_on_many_short_sentences_with_repeated_words() -> None:
+    """A tiny vocabulary and many short sentences stress what the fast ROUGE-Lsum path shortcuts:
+    ties between LCS alignments, repeated tokens across sentences, and length-1 LCS."""
+    rng = random.Random(2026)
+    words = ["nato", "rusia", "as", "ukraina", "dan", "di", "x"]
+    reference = rouge_scorer.RougeScorer(["rougeLsum", "rougeL"])
+    ours = RougeScorer(["rougeLsum", "rougeL"], tokenizer="rouge_score")
+
+    def text() -> str:
+        return "\n".join(
+            " ".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(rng.randint(1, 8))
+        )
+
+    for _ in range(3000):
+        target, prediction = text(), text()
+        expected = reference.score(target, prediction)
+        got = ours.score(target, prediction)
+        for t in ("rougeLsum", "rougeL"):
+            assert tuple(got[t]) == tuple(expected[t]), (t, target, prediction)

@@ -31,6 +31,8 @@ DEFAULT_SEED = 12345
 DEFAULT_ALPHA = 0.05
 #: Upper bound on the elements of one block of the resample-index matrix.
 _BLOCK_ELEMENTS = 4_000_000
+#: Resamples gathered at once by :func:`rouge_score_bootstrap` (a (documents, rows, measures) array).
+_GATHER_ROWS = 16
 
 #: ``metric(sums, n_documents) -> values``; ``sums`` has shape (R, n_columns), values shape (R,).
 MetricFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -129,20 +131,22 @@ def rouge_score_bootstrap(
     if n_samples <= 0:
         raise ValueError("n_samples must be positive")
     rs = random_state if random_state is not None else np.random.mtrand._rand
-    matrix = np.asarray(matrix, dtype=np.float64)
+    matrix = np.ascontiguousarray(matrix, dtype=np.float64)  # gathers rows from a compact array
     n = matrix.shape[0]
     block = max(1, _BLOCK_ELEMENTS // max(n * matrix.shape[1], 1))
-    means = []
+    sums = np.empty((n_samples, matrix.shape[1]))
     done = 0
     while done < n_samples:
         rows = min(block, n_samples - done)
         idx = rs.randint(0, n, size=(rows, n))
         # rouge_score sums each resample's rows in order (np.mean over axis 0); summing the drawn
         # rows of the (draw, resample, measure) array over axis 0 adds in the same order, so the
-        # means are bit-identical
-        means.append(matrix[idx.T].sum(axis=0) / n)
+        # means are bit-identical. A few resamples at a time keep that array in cache.
+        for start in range(0, rows, _GATHER_ROWS):
+            part = idx[start : start + _GATHER_ROWS]
+            sums[done + start : done + start + len(part)] = matrix.take(part.T, axis=0).sum(axis=0)
         done += rows
-    sample_mean = np.concatenate(means)
+    sample_mean = sums / n
     delta = (1 - confidence_interval) / 2
     q = 100 * np.array([delta, 0.5, 1 - delta])
     return np.percentile(sample_mean, q, axis=0)

@@ -14,10 +14,14 @@ and ``score_multi(targets, prediction)`` for several, which keeps, per ROUGE typ
   LCS is chosen; the backtracking follows rouge_score's tie-breaking exactly.
 
 Speed: each text is tokenized once (its lines for ROUGE-Lsum, their concatenation for the other
-types) and its tokens become integer ids; LCS lengths use the bit-parallel algorithm of Allison and
-Dix / Hyyrö (one big-integer update per token instead of a row of the DP table); the ROUGE-Lsum
-backtracking reads DP cells from the stored bit vectors and crosses a run of non-matching columns in
-one step. Equality with rouge_score is tested on random texts, including the chosen LCS.
+types) and its n-gram counts are kept. LCS lengths use the bit-parallel algorithm of Allison and
+Dix / Hyyrö (one big-integer update per token instead of a row of the DP table). A reference is laid
+out once as bit sets per token (:class:`_Layout`) holding its sentences side by side, kept apart by
+a cleared bit, plus a copy of the whole text for ROUGE-L, so one update per predicted token advances
+ROUGE-L and the LCS of the predicted sentence against every reference sentence at once. The
+ROUGE-Lsum backtracking reads DP cells from the stored bit vectors, crosses a run of non-matching
+columns in one step, and is skipped where its result is known. Equality with rouge_score is tested
+on random texts, including the chosen LCS.
 
 A corpus score is the mean over documents of the per-document P, R and F (as rouge_score's
 aggregator and HF evaluate report); those per-document values are the sufficient statistics kept for
@@ -26,15 +30,25 @@ bootstrap intervals and paired tests.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
 from typing import NamedTuple
 
 import numpy as np
 
 from warta.benchmarks.metrics.rouge_tokenize import RougeTokenizer
+
+try:  # the C loop behind Counter.update, without Counter's per-call type checks
+    from collections import _count_elements
+except ImportError:  # pragma: no cover - every CPython has it
+
+    def _count_elements(mapping: dict, iterable: Iterable) -> None:
+        get = mapping.get
+        for item in iterable:
+            mapping[item] = get(item, 0) + 1
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 PARTS = ("p", "r", "f")
@@ -130,7 +144,7 @@ def lcs_indices(ref: Sequence[int], can: Sequence[int], ref_masks: dict[int, int
     return out
 
 
-def _overlap(a: Counter, b: Counter) -> int:
+def _overlap(a: dict, b: dict) -> int:
     """Clipped overlap ``sum(min(a[k], b[k]))``, walking the smaller counter."""
     if len(a) > len(b):
         a, b = b, a
@@ -139,132 +153,203 @@ def _overlap(a: Counter, b: Counter) -> int:
     for key, count in a.items():
         other = get(key)
         if other:
-            total += count if count < other else other
+            total += count if count < other else other  # noqa: FURB136 (faster than min)
     return total
 
 
-def _ngram_score(ref: Counter, pred: Counter, n_ref: int, n_pred: int) -> Score:
-    overlap = _overlap(ref, pred)
-    precision = overlap / max(n_pred, 1)
-    recall = overlap / max(n_ref, 1)
-    return Score(precision, recall, fmeasure(precision, recall))
+#: the token at a spare bit of a :class:`_Layout`, equal to no other
+_SPARE = object()
 
 
-def _lcs_score(ref: list[int], pred: list[int]) -> Score:
-    if not ref or not pred:
-        return ZERO
-    lcs = lcs_length(ref, pred)
-    precision = lcs / len(pred)
-    recall = lcs / len(ref)
-    return Score(precision, recall, fmeasure(precision, recall))
+class _Layout:
+    """A reference's tokens laid out as bits for the bit-parallel LCS of ROUGE-L and ROUGE-Lsum.
+
+    The low ``n`` bits are for ROUGE-Lsum: non-empty sentence ``s`` occupies bits ``[low_s,
+    high_s)`` and one spare bit separates consecutive sentences; the spare bits are cleared after
+    every update, which stops the carry of one sentence from reaching the next, so one pass over a
+    predicted sentence runs the LCS against every reference sentence at once. Bit ``n`` separates
+    the same layout shifted to ``[n + 1, 2n + 1)``, for ROUGE-L: there the spare bits stay 1, a
+    reference row that matches nothing, which leaves the LCS of the whole text unchanged. One big
+    integer update per predicted token thus advances both. ``masks[token]`` is the set of bits
+    where ``token`` occurs, in both halves.
+    """
+
+    __slots__ = ("blocks", "keep", "masks", "repeated", "rows", "shift")
+
+    def __init__(self, sentences: Sequence[Sequence[Hashable]], counts: dict) -> None:
+        flat: list[Hashable] = []
+        blocks: list[tuple[int, int]] = []
+        for sentence in sentences:
+            if not sentence:
+                continue
+            if flat:
+                flat.append(_SPARE)
+            low = 1 << len(flat)
+            flat.extend(sentence)
+            blocks.append((low, (1 << len(flat)) - low))
+        n = len(flat)
+        masks: dict[Hashable, int] = {}
+        get = masks.get
+        for token, bit in zip(flat, _both_halves(n)):
+            masks[token] = get(token, 0) | bit
+        spare = masks.pop(_SPARE, 0) & ((1 << n) - 1)
+        self.masks = masks
+        #: (lowest bit, bit set of the rows) of each non-empty sentence, in the ROUGE-Lsum half
+        self.blocks = blocks
+        self.shift = n + 1
+        #: the ROUGE-Lsum rows (spare bits excluded)
+        self.rows = ((1 << n) - 1) ^ spare
+        #: bits kept after an update: the ROUGE-Lsum rows and the whole ROUGE-L half
+        self.keep = self.rows | (((1 << n) - 1) << (n + 1))
+        #: (token, bit set) of the tokens occurring more than once, the only ones ROUGE-Lsum may clip
+        self.repeated = [(t, masks[t]) for t, c in counts.items() if c > 1]
 
 
-def _union_lcs_mask(ref_masks: dict[int, int], n_ref: int, candidates: list[list[int]]) -> int:
-    """Bit set of the indices into a reference sentence covered by the union of its LCS with each
-    candidate sentence: :func:`lcs_indices`, specialised for ROUGE-Lsum's inner loop.
+@functools.lru_cache(maxsize=128)
+def _both_halves_cached(n: int) -> list[int]:
+    return [(1 << i) | (1 << (i + n + 1)) for i in range(n)]
+
+
+def _both_halves(n: int) -> list[int]:
+    """Bit ``i`` in both halves of a :class:`_Layout` of ``n`` bits, for each ``i < n``."""
+    return _both_halves_cached(n) if n <= 256 else [(1 << i) | (1 << (i + n + 1)) for i in range(n)]
+
+
+def _lcs_and_union(layout: _Layout, candidates: Sequence[Sequence[Hashable]]) -> tuple[int, int]:
+    """ROUGE-L's LCS length of the reference against the concatenated ``candidates``, and the bit set
+    of reference positions in the union, over each reference sentence, of its :func:`lcs_indices`
+    with every candidate sentence (ROUGE-Lsum's union LCS, rouge_score's ``_union_lcs``).
 
     Only candidate tokens that occur in the reference change the bit vector, so the forward pass
-    visits just those; in the backtracking a run of non-matching columns shares one bit vector,
-    and moving through it is a single jump to the highest zero bit below the current row.
+    visits just those. The backtracking of one reference sentence against one candidate sentence is
+    :func:`lcs_indices` restricted to that sentence's bits: it reads the columns stored in the
+    forward pass, treats columns of tokens that do not occur in the sentence as the non-matching
+    columns they are, and crosses a run of them in one step. It is skipped when it cannot add to the
+    union (every position it could choose is in it already) or when its result is known: if the LCS
+    is as long as the number of positions that match some candidate token, it is all of them; if it
+    has length 1, the backtracking takes the highest row matching the last column when there is one
+    (the first step goes up to it), else it goes left through columns whose only DP increment is at
+    the lowest matchable row, down to a column matching that row.
     """
-    get = ref_masks.get
+    get = layout.masks.get
+    keep = layout.keep
+    rows = layout.rows
+    blocks = layout.blocks
+    v = keep  # all ones: no match yet in any row
     union = 0
     for can in candidates:
-        hits = [(j, mask) for j, token in enumerate(can) if (mask := get(token))]
-        if not hits:
+        v |= rows  # ROUGE-Lsum restarts for each candidate sentence, ROUGE-L goes on
+        matches = list(map(get, can, repeat(0)))  # the rows each column matches
+        columns: list[int] = []  # the bit vector after each column
+        append = columns.append
+        cover = 0
+        for m in matches:
+            if m:
+                u = v & m
+                v = ((v + u) | (v - u)) & keep
+                cover |= m
+            append(v)
+        cover &= rows
+        if cover | union == union:
             continue
-        columns = []
-        v = -1
-        for _, mask in hits:
-            u = v & mask
-            v = (v + u) | (v - u)
-            columns.append(v)
-        i = n_ref
-        right = len(can)  # columns right of the current hit, down to it, are non-matching
-        for k in range(len(hits) - 1, -1, -1):
-            j, mask = hits[k]
-            col = columns[k]
-            if right > j + 1:  # non-matching columns j+2..right share this bit vector
-                stop = ~col & ((1 << i) - 1)
+        for low, block in blocks:
+            matchable = cover & block
+            if matchable | union == union:
+                continue
+            lcs = block.bit_count() - (v & block).bit_count()
+            if lcs == matchable.bit_count():  # every matchable row is in the LCS
+                union |= matchable
+                continue
+            if lcs == 1:  # the highest row the last column matches, else the lowest matchable row
+                last = matches[-1] & block
+                union |= 1 << (last.bit_length() - 1) if last else matchable & -matchable
+                continue
+            # lcs_indices from cell (rows of the sentence, last column); lim holds the rows still open
+            lim = block
+            skipped = False  # whether non-matching columns were crossed since the last step
+            for m, col in zip(reversed(matches), reversed(columns)):
+                m &= block
+                if not m:
+                    skipped = True
+                    continue
+                stop = ((col ^ lim) if skipped else (col ^ lim) | m) & lim
                 if not stop:
                     break
-                i = stop.bit_length()
-            stop = (~col | mask) & ((1 << i) - 1)
-            if not stop:
-                break
-            i = stop.bit_length()
-            if (mask >> (i - 1)) & 1:
-                i -= 1
-                union |= 1 << i
-                if not i:
-                    break
-            right = j
-    return union
+                top = 1 << (stop.bit_length() - 1)
+                if m & top:  # diagonal
+                    union |= top
+                    lim = top - low
+                    if not lim:
+                        break
+                else:  # left
+                    lim = (top << 1) - low
+                skipped = False
+    lcs = rows.bit_count() - ((v >> layout.shift) & rows).bit_count()
+    return lcs, union
 
 
-def _lsum_score(
-    ref_sents: list[list[int]],
-    pred_sents: list[list[int]],
-    ref_counts: Counter | None = None,
-    pred_counts: Counter | None = None,
-) -> Score:
-    """Summary-level LCS; ``*_counts`` are the token counts of each side if already known (copied)."""
-    if not ref_sents or not pred_sents:
-        return ZERO
-    m = sum(map(len, ref_sents))
-    n = sum(map(len, pred_sents))
-    if not n or not m:
-        return ZERO
-    counts_r = Counter(ref_counts) if ref_counts is not None else Counter(chain.from_iterable(ref_sents))
-    counts_c = Counter(pred_counts) if pred_counts is not None else Counter(chain.from_iterable(pred_sents))
-    hits = 0
-    for r in ref_sents:
-        if not r:
-            continue
-        union = _union_lcs_mask(_masks(r), len(r), pred_sents)
-        while union:  # indices in increasing order, as rouge_score's sorted union
-            lowest = union & -union
-            union ^= lowest
-            t = r[lowest.bit_length() - 1]
-            if counts_c[t] > 0 and counts_r[t] > 0:
-                hits += 1
-                counts_c[t] -= 1
-                counts_r[t] -= 1
-    recall = hits / m
-    precision = hits / n
-    return Score(precision, recall, fmeasure(precision, recall))
+def _union_lcs_mask(ref_masks: dict[Hashable, int], n_ref: int, candidates: Sequence[Sequence[Hashable]]) -> int:
+    """Bit set of the indices of ``ref`` (given as :func:`_masks` and its length) covered by the union
+    of its :func:`lcs_indices` with each candidate: :func:`_lcs_and_union` for one sentence."""
+    ref: list[Hashable] = [None] * n_ref
+    for token, mask in ref_masks.items():
+        while mask:
+            bit = mask & -mask
+            ref[bit.bit_length() - 1] = token
+            mask ^= bit
+    return _lcs_and_union(_Layout([ref], Counter(ref)), candidates)[1]
 
 
-class _Vocabulary(dict):
-    """token -> integer id, assigning the next id to a new token."""
+def _lsum_hits(layout: _Layout, union: int, pred_counts: dict) -> int:
+    """ROUGE-Lsum's hit count from the union LCS (:func:`_lcs_and_union`) of a reference.
 
-    def __missing__(self, token: str) -> int:
-        self[token] = i = len(self)
-        return i
+    rouge_score counts a union token as a hit while it has not been counted more often than it
+    occurs in the reference and in the prediction. The union positions of a token are distinct
+    occurrences of it in the reference, so only the prediction's count can run out, and the hits of
+    a token are ``min(union positions, prediction count)``, whatever the order of the sentences. A
+    union position's token occurs in the prediction, so only tokens repeated in the reference
+    can be clipped.
+    """
+    hits = union.bit_count()
+    for token, mask in layout.repeated:
+        u = (union & mask).bit_count()
+        if u > 1:
+            c = pred_counts.get(token, 0)
+            if u > c:
+                hits -= u - c
+    return hits
 
 
 class _Text:
-    """A tokenized text: sentence token ids (for ROUGE-Lsum), all ids, n-gram counters (lazy)."""
+    """A tokenized text: its sentences' tokens (for ROUGE-Lsum), all its tokens, and n-gram counts
+    and, when it is a reference, its :class:`_Layout`, both built on first use and then kept."""
 
-    __slots__ = ("_ngrams", "sentences", "tokens")
+    __slots__ = ("_layout", "_ngrams", "sentences", "tokens")
 
-    def __init__(self, sentences: list[list[int]]) -> None:
+    def __init__(self, sentences: list[list[str]]) -> None:
         self.sentences = sentences
         self.tokens = list(chain.from_iterable(sentences))
-        self._ngrams: dict[int, Counter] = {}
+        self._ngrams: dict[int, dict] = {}
+        self._layout: _Layout | None = None
 
-    def ngrams(self, n: int) -> Counter:
-        counter = self._ngrams.get(n)
-        if counter is None:
+    def ngrams(self, n: int) -> dict:
+        """n-gram -> count (unigrams are tokens, longer n-grams tuples of tokens)."""
+        counts = self._ngrams.get(n)
+        if counts is None:
             t = self.tokens
-            if n == 1:
-                counter = Counter(t)
-            elif n == 2:
-                counter = Counter(pairwise(t))
-            else:
-                counter = Counter(zip(*(t[i:] for i in range(n))))
-            self._ngrams[n] = counter
-        return counter
+            counts = self._ngrams[n] = {}
+            _count_elements(counts, t if n == 1 else pairwise(t) if n == 2 else zip(*(t[i:] for i in range(n))))
+        return counts
+
+    def layout(self) -> _Layout:
+        if self._layout is None:
+            self._layout = _Layout(self.sentences, self.ngrams(1))
+        return self._layout
+
+
+#: ``RougeScorer._orders`` of ROUGE-L and ROUGE-Lsum; ROUGE-n has n
+_ROUGE_L = 0
+_ROUGE_LSUM = -1
 
 
 def _ngram_order(rouge_type: str) -> int:
@@ -308,29 +393,40 @@ class RougeScorer:
         stemmer: bool = False,
     ) -> None:
         self.rouge_types = tuple(rouge_types)
-        for t in self.rouge_types:
-            if t not in ("rougeL", "rougeLsum"):
-                _ngram_order(t)
+        self._orders = tuple(
+            _ROUGE_L if t == "rougeL" else _ROUGE_LSUM if t == "rougeLsum" else _ngram_order(t) for t in self.rouge_types
+        )
         self.tokenizer = tokenizer if isinstance(tokenizer, RougeTokenizer) else RougeTokenizer(tokenizer, stemmer)
-        self._vocab = _Vocabulary()
 
     def _prepare(self, text: str) -> _Text:
-        ids = self._vocab.__getitem__
-        return _Text([list(map(ids, tokens)) for tokens in self.tokenizer.sentences(text)])
+        return _Text(self.tokenizer.sentences(text))
+
+    def _row(self, ref: _Text, pred: _Text) -> list[float]:
+        """Precision, recall and F of each ROUGE type in turn, one flat list."""
+        row: list[float] = []
+        n_ref, n_pred = len(ref.tokens), len(pred.tokens)
+        lcs = union = -1
+        for order in self._orders:
+            if order > 0:  # ROUGE-n
+                overlap = _overlap(ref.ngrams(order), pred.ngrams(order))
+                precision = overlap / max(n_pred - order + 1, 1)
+                recall = overlap / max(n_ref - order + 1, 1)
+            elif not n_ref or not n_pred:
+                row += ZERO
+                continue
+            else:
+                if lcs < 0:
+                    lcs, union = _lcs_and_union(ref.layout(), pred.sentences)
+                hits = lcs if order == _ROUGE_L else _lsum_hits(ref.layout(), union, pred.ngrams(1))
+                precision = hits / n_pred
+                recall = hits / n_ref
+            f = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0  # :func:`fmeasure`
+            row += (precision, recall, f)
+        return row
 
     def _score(self, ref: _Text, pred: _Text) -> dict[str, Score]:
-        out = {}
-        for t in self.rouge_types:
-            if t == "rougeL":
-                out[t] = _lcs_score(ref.tokens, pred.tokens)
-            elif t == "rougeLsum":
-                out[t] = _lsum_score(ref.sentences, pred.sentences, ref.ngrams(1), pred.ngrams(1))
-            else:
-                n = _ngram_order(t)
-                out[t] = _ngram_score(
-                    ref.ngrams(n), pred.ngrams(n), max(len(ref.tokens) - n + 1, 0), max(len(pred.tokens) - n + 1, 0)
-                )
-        return out
+        row = self._row(ref, pred)
+        return {t: Score(*row[3 * i : 3 * i + 3]) for i, t in enumerate(self.rouge_types)}
 
     def score(self, target: str, prediction: str) -> dict[str, Score]:
         """Scores of ``prediction`` against one reference ``target`` (rouge_score's argument order)."""
@@ -358,9 +454,9 @@ class RougeScorer:
         rows = []
         for refs, pred in zip(references, predictions):
             if len(refs) == 1:
-                scores = self._score(self._prepare(refs[0]), self._prepare(pred))
+                rows.append(self._row(self._prepare(refs[0]), self._prepare(pred)))
             else:
                 scores = self.score_multi(refs, pred)
-            rows.append([x for t in self.rouge_types for x in scores[t]])
+                rows.append([x for t in self.rouge_types for x in scores[t]])
         stats = np.array(rows, dtype=np.float64).reshape(len(rows), 3 * len(self.rouge_types))
         return RougeEvaluation(self.rouge_types, stats)

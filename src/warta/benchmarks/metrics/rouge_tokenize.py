@@ -34,11 +34,16 @@ TOKENIZERS = ("indonesian", "rouge_score")
 #: and ``split()`` collapses the runs: the same tokens as rouge_score's ``[^a-z0-9]+`` substitution,
 #: several times faster than the regular expression.
 _KEEP_ALNUM_NEWLINE = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or c == 10) else 32 for c in range(256))
+#: The same after lowercasing ``A-Z``, which is all ``str.lower`` changes in an ASCII text.
+_LOWER_KEEP_ALNUM_NEWLINE = bytes(c + 32 if 65 <= c <= 90 else _KEEP_ALNUM_NEWLINE[c] for c in range(256))
 
 
 def _rouge_score_lines(text: str) -> list[str]:
     """rouge_score's ``lower`` + ``[^a-z0-9]+ -> " "``, newlines kept, split into lines."""
-    data = text.lower().encode("utf-8", "surrogatepass").translate(_KEEP_ALNUM_NEWLINE)
+    if text.isascii():
+        data = text.encode("ascii").translate(_LOWER_KEEP_ALNUM_NEWLINE)
+    else:
+        data = text.lower().encode("utf-8", "surrogatepass").translate(_KEEP_ALNUM_NEWLINE)
     return data.decode("ascii").split("\n")
 _VALID = re.compile(r"^[a-z0-9]+$")
 _ID_TOKEN = re.compile(r"[^\W_]+(?:(?:[-']|(?<=\d)[.,](?=\d))[^\W_]+)*")
