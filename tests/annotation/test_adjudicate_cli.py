@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from warta.annotation.records import (
     AnnotationRecord,
-    EntityAnnotation,
-    RegionStance,
-    TargetStance,
     dumps_records,
 )
 from warta.article import annotated_text
 from warta.cli import main
-from warta.fsutil import sha256_text
 from warta.gold import read_gold_dir
+
+sys.path.insert(0, str(Path(__file__).parent))
+from record_factory import annotation_record  # noqa: E402
 
 TARGET = "nato_enlargement"
 TITLE = "Rusia menolak NATO"
@@ -38,24 +38,9 @@ def record(
     ground_truth=False,
     summary="Ringkasan.",
 ) -> AnnotationRecord:
-    ents, stance = [], []
-    for i, (surface, label, *rest) in enumerate(spans):
-        start = text.index(surface)
-        ents.append(EntityAnnotation(f"r{i}", start, start + len(surface), label, surface))
-        if rest:
-            stance.append(RegionStance(f"r{i}", TARGET, rest[0]))
-    return AnnotationRecord(
-        task_id=1 if article == "a1" else 2,
-        article_id=article,
-        text=text,
-        text_sha256=sha256_text(text),
-        annotator=annotator,
-        annotation_id=next(_ids),
-        ground_truth=ground_truth,
-        entities=ents,
-        stance=stance,
-        document_stance=[TargetStance(TARGET, x) for x in document],
-        summary=summary,
+    return annotation_record(
+        annotator, text, spans, annotation_id=next(_ids), article=article, task=1 if article == "a1" else 2,
+        document=document, summary=summary, ground_truth=ground_truth,
     )
 
 

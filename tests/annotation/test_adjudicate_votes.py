@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
 from warta import __version__
 from warta.annotation.adjudicate import GROUND_TRUTH, MAJORITY, adjudicate, check_gold
 from warta.annotation.conflicts import conflicts_markdown, conflicts_to_dict
-from warta.annotation.records import AnnotationRecord, EntityAnnotation, RegionStance, TargetStance
+from warta.annotation.records import AnnotationRecord
 from warta.fsutil import sha256_text
 from warta.gold import GoldDocument, GoldEntity
 from warta.schema import load_schema
+
+sys.path.insert(0, str(Path(__file__).parent))
+from record_factory import annotation_record  # noqa: E402
 
 TARGET = "nato_enlargement"
 TEXT = (
@@ -33,27 +38,9 @@ def record(
     article="a1",
     task=7,
 ) -> AnnotationRecord:
-    ents, stance = [], []
-    for i, spec in enumerate(entities):
-        surface, label = spec[0], spec[1]
-        start = -1
-        for _ in range((spec[3] if len(spec) > 3 else 0) + 1):
-            start = text.index(surface, start + 1)
-        ents.append(EntityAnnotation(f"r{i}", start, start + len(surface), label, surface))
-        if len(spec) > 2 and spec[2]:
-            stance.append(RegionStance(f"r{i}", TARGET, spec[2]))
-    return AnnotationRecord(
-        task_id=task,
-        article_id=article,
-        text=text,
-        text_sha256=sha256_text(text),
-        annotator=annotator,
-        annotation_id=next(_ids),
-        ground_truth=ground_truth,
-        entities=ents,
-        stance=stance,
-        document_stance=[TargetStance(TARGET, x) for x in document],
-        summary=summary,
+    return annotation_record(
+        annotator, text, entities, annotation_id=next(_ids), article=article, task=task,
+        document=document, summary=summary, ground_truth=ground_truth,
     )
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sys
 import warnings
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,15 +30,11 @@ from warta.errors import InputError
 from warta.fsutil import sha256_text
 from warta.spans import EntitySpan
 
+sys.path.insert(0, str(Path(__file__).parent))
+from record_factory import annotation_record  # noqa: E402
+
 TARGET = "nato_enlargement"
 _ids = itertools.count(1)
-
-
-def find(text: str, surface: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(surface, start + 1)
-    return start, start + len(surface)
 
 
 def record(
@@ -51,26 +49,9 @@ def record(
     ground_truth=False,
 ) -> AnnotationRecord:
     """``entities``: ``(surface, label)``, ``(surface, label, stance)`` or ``(surface, label, stance, nth)``."""
-    ents, stance = [], []
-    for i, spec in enumerate(entities):
-        surface, label = spec[0], spec[1]
-        nth = spec[3] if len(spec) > 3 else 0
-        start, end = find(text, surface, nth)
-        ents.append(EntityAnnotation(f"r{i}", start, end, label, surface))
-        if len(spec) > 2 and spec[2]:
-            stance.append(RegionStance(f"r{i}", TARGET, spec[2]))
-    return AnnotationRecord(
-        task_id=task,
-        article_id=article,
-        text=text,
-        text_sha256=sha256_text(text),
-        annotator=annotator,
-        annotation_id=next(_ids),
-        ground_truth=ground_truth,
-        entities=ents,
-        stance=stance,
-        document_stance=[TargetStance(TARGET, label) for label in document],
-        summary=summary,
+    return annotation_record(
+        annotator, text, entities, annotation_id=next(_ids), article=article, task=task,
+        document=document, summary=summary, ground_truth=ground_truth,
     )
 
 
