@@ -34,7 +34,7 @@ from warta.annotation.labelconfig import (
     REGION_STANCE_PREFIX,
     SUMMARY_NAME,
 )
-from warta.annotation.push import find_project
+from warta.annotation.push import require_project
 from warta.annotation.records import (
     AnnotationRecord,
     EntityAnnotation,
@@ -324,12 +324,7 @@ def pull(
     articles = release_articles(release_dir) if release_dir is not None else None
     client = client if client is not None else connect(connection)
     with service_errors(connection, f"looking up project {title!r}"):
-        project = find_project(client, title)
-    if project is None:
-        raise InputError(
-            f"Label Studio has no project titled {title!r}",
-            hint="push one with `warta annotate push`",
-        )
+        project = require_project(client, title)
     tasks = export_project(client, connection, int(project.id))
     report = PullReport()
     records = records_from_export(

@@ -72,6 +72,17 @@ def find_project(client: LabelStudio, title: str) -> Any | None:
     return matches[0] if matches else None
 
 
+def require_project(client: LabelStudio, title: str) -> Any:
+    """The project titled exactly ``title``; its absence is an :class:`InputError` saying what to do."""
+    project = find_project(client, title)
+    if project is None:
+        raise InputError(
+            f"Label Studio has no project titled {title!r}",
+            hint="push one with `warta annotate push`",
+        )
+    return project
+
+
 def ensure_project(
     client: LabelStudio,
     title: str,

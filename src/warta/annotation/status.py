@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from warta.annotation.connection import Connection, connect, service_errors
 from warta.annotation.pull import annotator_identity
-from warta.annotation.push import find_project
-from warta.errors import InputError
+from warta.annotation.push import require_project
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
@@ -102,12 +101,7 @@ def project_status(
 ) -> ProjectStatus:
     client = client if client is not None else connect(connection)
     with service_errors(connection, f"reading the status of project {title!r}"):
-        project = find_project(client, title)
-        if project is None:
-            raise InputError(
-                f"Label Studio has no project titled {title!r}",
-                hint="push one with `warta annotate push`",
-            )
+        project = require_project(client, title)
         details = client.projects.get(project.id)
         emails = {int(u.id): u.email for u in client.users.list() if u.email}
         tasks = [

@@ -19,8 +19,9 @@ are bit-identical with theirs (scikit-learn's ``2 tp / (2 tp + fp + fn)`` can di
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 def safe_div(numerator: float, denominator: float) -> float | None:
@@ -105,3 +106,15 @@ def macro(values: Iterable[float | None]) -> float | None:
     for v in items:
         total += v
     return total / len(items)
+
+
+def macro_prf(scores: Sequence[Any]) -> tuple[float | None, float | None, float | None]:
+    """Macro (precision, recall, F1) over per-label scores (anything with ``precision``, ``recall`` and
+    ``f1``); ``(None, None, None)`` when there is no label to average."""
+    if not scores:
+        return None, None, None
+    return (
+        macro(s.precision for s in scores),
+        macro(s.recall for s in scores),
+        macro(s.f1 for s in scores),
+    )

@@ -31,7 +31,7 @@ from itertools import chain
 
 import numpy as np
 
-from warta.benchmarks.prf import PRF, macro
+from warta.benchmarks.prf import PRF, macro_prf
 from warta.spans import EntitySpan
 from warta.tokenize import entity_token_spans, iob2_tags
 
@@ -95,14 +95,7 @@ class IobEvaluation:
 
     def macro(self) -> tuple[float | None, float | None, float | None]:
         per = self.per_type()
-        present = [per[label] for label in sorted(self.present_labels())]
-        if not present:
-            return None, None, None
-        return (
-            macro(c.precision for c in present),
-            macro(c.recall for c in present),
-            macro(c.f1 for c in present),
-        )
+        return macro_prf([per[label] for label in sorted(self.present_labels())])
 
 
 class _Coded:

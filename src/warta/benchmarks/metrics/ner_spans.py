@@ -56,7 +56,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from warta.benchmarks.prf import f1_from, macro, safe_div
+from warta.benchmarks.prf import f1_from, macro_prf, safe_div
 
 SCHEMAS = ("strict", "exact", "partial", "type")
 CATEGORIES = ("cor", "inc", "par", "mis", "spu")
@@ -236,14 +236,7 @@ class SpanEvaluation:
 
     def macro(self, schema: str) -> tuple[float | None, float | None, float | None]:
         """Macro (precision, recall, F1) over the types present in gold or predictions."""
-        present = [self.counts(schema, label) for label in sorted(self.present_labels())]
-        if not present:
-            return None, None, None
-        return (
-            macro(c.precision for c in present),
-            macro(c.recall for c in present),
-            macro(c.f1 for c in present),
-        )
+        return macro_prf([self.counts(schema, label) for label in sorted(self.present_labels())])
 
 
 def _spans_to_arrays(
