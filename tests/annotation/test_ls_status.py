@@ -74,3 +74,13 @@ def test_status_of_a_fresh_project_and_json_output(
         main(["annotate", "status", "--project", "no such project here", "--key-file", key_file])
         == 2
     )
+
+
+def test_status_and_pull_of_a_missing_project_say_what_to_do(label_studio, tmp_path, capsys):
+    common = ["--url", label_studio.url, "--api-key", label_studio.token]
+    assert main(["annotate", "status", "--project", "no such project", *common]) == 2
+    assert main(["annotate", "pull", "--project", "no such project", "--out", str(tmp_path / "a.jsonl"), *common]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err.count("error: Label Studio has no project titled 'no such project'") == 2
+    assert err.count("hint: push one with `warta annotate push`") == 2
+    assert not (tmp_path / "a.jsonl").exists()
