@@ -405,10 +405,15 @@ class AnnotatedProject:
 
 
 def annotate_seed_project(
-    label_studio: LabelStudioServer, seed_release: Path, title: str
+    label_studio: LabelStudioServer,
+    seed_release: Path,
+    title: str,
+    annotations: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> AnnotatedProject:
     """The seed release pushed, then annotated by two users (:data:`ANNOTATIONS`), each with their own token."""
     from warta.annotation.push import push_release
+
+    annotations = ANNOTATIONS if annotations is None else annotations
 
     push_release(label_studio.connection(), seed_release, title)
     admin = label_studio.client()
@@ -417,8 +422,8 @@ def annotate_seed_project(
         t.data["article_id"]: t
         for t in admin.tasks.list(project=project.id, fields="task_only", include="id,data")
     }
-    annotators = {email: label_studio.create_annotator(email) for email in ANNOTATIONS}
-    for email, articles in ANNOTATIONS.items():
+    annotators = {email: label_studio.create_annotator(email) for email in annotations}
+    for email, articles in annotations.items():
         client = label_studio.client(annotators[email].token)
         for article_id, spec in articles.items():
             task = tasks[article_id]

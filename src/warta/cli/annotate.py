@@ -58,7 +58,20 @@ def push_command(
     batch_size: int = typer.Option(500, "--batch-size", min=1, help="Tasks per import request."),
     no_predictions: bool = typer.Option(False, "--no-predictions", help="Import without the tagger's pre-annotations."),
     maximum_annotations: int = typer.Option(
-        2, "--maximum-annotations", min=1, help="Annotators each task is served to (for agreement)."
+        2,
+        "--overlap",
+        "--maximum-annotations",
+        min=1,
+        help="Annotators each task of the overlap cohort is served to (for agreement).",
+    ),
+    overlap_share: Optional[int] = typer.Option(
+        None,
+        "--overlap-share",
+        min=0,
+        max=100,
+        help="Percent of the tasks (chosen by article id) served to --overlap annotators; the rest to one "
+        "\\[default: the project's setting; 100 for a new project].",
+        show_default=False,
     ),
     schema: Optional[Path] = _SCHEMA,
     url: Optional[str] = _URL,
@@ -95,6 +108,7 @@ def push_command(
             maximum_annotations=maximum_annotations,
             schema=_schema(schema),
             on_batch=on_batch,
+            overlap_share=overlap_share,
         )
     verb = "created" if report.project_created else "updated"
     typer.echo(f"project {report.project_title!r} (id {report.project_id}) {verb}")
@@ -104,6 +118,11 @@ def push_command(
     )
     if report.model_version:
         typer.echo(f"pre-annotations: {report.predictions} from {report.model_version}")
+    if report.overlap_tasks is not None:
+        typer.echo(
+            f"overlap: {report.overlap_tasks} tasks served to {report.maximum_annotations} annotators "
+            f"({report.overlap_share}% share), the others to one; {report.overlap_updated} tasks' overlap set"
+        )
     for changed in report.changed:
         typer.secho(
             f"warning: article {changed.article_id}: text changed since task {changed.task_id} was created "
@@ -123,6 +142,9 @@ def pull_command(
     out: Path = typer.Option(..., "--out", help="JSONL file of annotation records to write."),
     release: Optional[Path] = typer.Option(None, "--release", help="Check every task's article and text against this release."),
     force: bool = typer.Option(False, "--force", help="Replace --out if it exists."),
+    review_project: Optional[str] = typer.Option(
+        None, "--review-project", help="Title of the review project \\[default: 'TITLE (review)', pulled when it exists].", show_default=False
+    ),
     key_file: Optional[Path] = _KEY_FILE,
     schema: Optional[Path] = _SCHEMA,
     url: Optional[str] = _URL,
@@ -141,11 +163,14 @@ def pull_command(
         release_dir=release,
         force=force,
         schema=_schema(schema),
+        review_project=review_project,
     )
     typer.echo(
         f"{report.records} records from {report.tasks} tasks written to {report.out} "
         f"({report.tasks_without_annotations} tasks without annotations)"
     )
+    if report.review_project is not None:
+        typer.echo(f"review project {report.review_project!r}: {report.review_records} curator annotations (ground truth)")
     if report.cancelled or report.drafts:
         typer.echo(f"left out: {report.cancelled} cancelled (skipped) annotations, {report.drafts} drafts")
     for pseudonym, count in report.annotators.items():
@@ -175,13 +200,28 @@ def status_command(
     from rich.table import Table
 
     console = Console()
-    completion = "n/a" if status.completion is None else f"{status.completion:.1%}"
+
+    def share(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1%}"
+
+    completion = share(status.completion)
     console.print(
         f"project [bold]{status.project_title}[/] (id {status.project_id}): {status.tasks} tasks, "
         f"{status.tasks_with_predictions} with pre-annotations, {status.annotations} annotations "
         f"({status.cancelled} cancelled), complete {status.complete_tasks}/{status.tasks} = {completion} "
-        f"at {status.maximum_annotations} per task"
+        f"at {status.maximum_annotations} per task ({status.overlap_share}% of tasks)"
     )
+    cohorts = Table("served to", "tasks", "annotations", "complete", "completion", title="completion per cohort")
+    for overlap, cohort in status.cohorts.items():
+        cohorts.add_row(
+            f"{overlap} annotator{'s' if overlap > 1 else ''}",
+            str(cohort.tasks),
+            str(cohort.annotations),
+            f"{cohort.complete_tasks}/{cohort.tasks}",
+            share(cohort.completion),
+        )
+    console.print(cohorts)
+    console.print(f"articles with 2 or more annotations (enough for agreement): {status.agreement_ready}")
     histogram = Table("annotations", "tasks", title="annotations per task")
     for count, tasks in status.annotations_per_task.items():
         histogram.add_row(str(count), str(tasks))
@@ -195,11 +235,19 @@ def status_command(
 
 
 def _annotation_records(file: Path):  # noqa: ANN202
+    from warta.annotation.pull import read_pull_summary
     from warta.annotation.records import read_records
     from warta.errors import InputError
 
     records = read_records(file)
     if not records:
+        summary = read_pull_summary(file)
+        if summary is not None and summary.get("project"):
+            raise InputError(
+                f"{file}: no annotations submitted yet in project {summary['project']!r} "
+                f"({summary.get('tasks', 0)} tasks pulled)",
+                hint="wait for annotators to submit, then pull again with `warta annotate pull --force`",
+            )
         raise InputError(f"{file}: no annotation records", hint="pull annotations first with `warta annotate pull`")
     return records
 
@@ -282,3 +330,60 @@ def adjudicate_command(
         f"conflicts; conflicts report: {report_json} and {report_md}"
     )
     return 1 if result.unresolved else 0
+
+
+@app.command("review")
+def review_command(
+    project: str = typer.Option(..., "--project", help="Title of the project the annotations come from."),
+    annotations: Path = typer.Option(..., "--annotations", help="JSONL annotation records (from `warta annotate pull`)."),
+    review_project: Optional[str] = typer.Option(
+        None, "--review-project", help="Title of the review project \\[default: 'TITLE (review)'].", show_default=False
+    ),
+    min_votes: int = typer.Option(2, "--min-votes", min=1, help="Votes a majority decision needs (as for adjudicate)."),
+    schema: Optional[Path] = _SCHEMA,
+    url: Optional[str] = _URL,
+    api_key: Optional[str] = _API_KEY,
+    timeout: float = _TIMEOUT,
+) -> None:
+    """Put the articles adjudicate leaves unresolved into a review project, every version side by side.
+
+    Each annotator's version is a prediction named by their pseudonym (plus the majority version),
+    with the conflicts shown in the task. The curator picks or edits one and submits it; `pull`
+    then brings it back as ground truth. Safe to re-run: an article is imported once.
+    """
+    from warta.annotation.connection import resolve
+    from warta.annotation.records import read_records
+    from warta.annotation.review import push_review
+
+    records = read_records(annotations)
+    report = push_review(
+        resolve(url, api_key, timeout), project, records, review_project=review_project, min_votes=min_votes, schema=_schema(schema)
+    )
+    if report.push is None:
+        typer.echo(f"no unresolved articles: review project {report.review_project!r} not created")
+        return
+    push = report.push
+    verb = "created" if push.project_created else "updated"
+    typer.echo(f"review project {push.project_title!r} (id {push.project_id}) {verb}")
+    typer.echo(
+        f"{report.unresolved_articles} unresolved articles: {push.created} tasks imported, "
+        f"{push.skipped} already there, {len(push.changed)} changed; {push.predictions} versions shown"
+    )
+    for changed in push.changed:
+        typer.secho(
+            f"warning: article {changed.article_id}: text changed since review task {changed.task_id} was created (left as is)",
+            err=True,
+            fg="yellow",
+        )
+
+
+@app.command("wait")
+def wait_command(
+    url: Optional[str] = _URL,
+    timeout: float = typer.Option(60.0, "--timeout", min=0.0, help="Seconds to wait for the server to answer."),
+) -> None:
+    """Wait until the Label Studio server answers (exit 5 if it does not within --timeout)."""
+    from warta.annotation.connection import wait_for_server
+
+    seconds = wait_for_server(url, timeout=timeout)
+    typer.echo(f"Label Studio is up ({seconds:.1f} s)")

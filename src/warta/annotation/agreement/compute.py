@@ -291,8 +291,12 @@ def compute_agreement(
     """Agreement of annotation records (see the module docstring for what is compared).
 
     Pure: the same records, seed and number of resamples give the same report, digit for digit.
-    Annotator pairs that share no document are not reported.
+    Annotator pairs that share no document are not reported. A curator's review records are not
+    independent annotations and are left out.
     """
+    documents = {
+        key: doc for key, doc in group_by_article(records).items() if doc.records
+    }
     return agreement_of_documents(
-        group_by_article(records), seed=seed, resamples=resamples, confidence=confidence
+        documents, seed=seed, resamples=resamples, confidence=confidence
     )
