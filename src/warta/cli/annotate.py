@@ -258,11 +258,34 @@ def agreement_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON for scripts (format warta.agreement.v1)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap over documents (same seed, same digits)."),
     resamples: int = typer.Option(1000, "--resamples", min=0, help="Bootstrap resamples for the 95% intervals (0: none)."),
+    html: Optional[Path] = typer.Option(
+        None, "--html", help="Also write a self-contained HTML page (heatmaps, per label, per document, confusion)."
+    ),
+    gold: Optional[Path] = typer.Option(
+        None, "--gold", help="Gold folder (e.g. annotation/gold): each annotator's precision and recall against it."
+    ),
 ) -> None:
     """Inter-annotator agreement: entity span F1 (strict, overlap), token Cohen's/Fleiss' kappa, stance alpha and kappa."""
     from warta.annotation.agreement import compute_agreement
+    from warta.annotation.agreement.units import group_by_article
 
-    report = compute_agreement(_annotation_records(file), seed=seed, resamples=resamples)
+    records = _annotation_records(file)
+    gold_documents = None
+    if gold is not None:
+        from warta.errors import InputError
+        from warta.gold import read_gold_dir
+
+        if not gold.is_dir():
+            raise InputError(f"{gold}: no such gold folder", hint="pass the folder adjudicate wrote, e.g. annotation/gold")
+        gold_documents = read_gold_dir(gold)
+    report = compute_agreement(records, seed=seed, resamples=resamples, gold=gold_documents)
+    if html is not None:
+        from warta.annotation.agreement.html import agreement_page
+        from warta.fsutil import write_text_atomic
+
+        documents = {key: doc for key, doc in group_by_article(records).items() if doc.records}
+        write_text_atomic(html, agreement_page(report, documents, source=file.name), overwrite=True)
+        typer.echo(f"agreement page written to {html}", err=as_json)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False))
         return
@@ -276,6 +299,15 @@ def agreement_command(
         f"({', '.join(report.annotators)})"
     )
     console.print(agreement_tables(report))
+    if report.detail is not None and report.detail.unitizing is not None:
+        u = report.detail.unitizing
+        value = "undefined" if u.alpha is None else f"{u.alpha:.3f}"
+        console.print(f"Krippendorff's unitizing alpha over entity spans: {value} ({u.raters} annotators, {u.documents} documents)")
+    if report.detail is not None and report.detail.gold is not None:
+        for g in report.detail.gold:
+            p = "n/a" if g.precision is None else f"{g.precision:.3f}"
+            r = "n/a" if g.recall is None else f"{g.recall:.3f}"
+            console.print(f"against gold: {g.annotator}: precision {p}, recall {r} ({g.documents} documents)")
 
 
 @app.command("adjudicate")
