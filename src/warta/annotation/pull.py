@@ -50,7 +50,7 @@ from warta.annotation.records import (
     TargetStance,
     dumps_records,
 )
-from warta.errors import InputError, OutputExistsError, ServiceError
+from warta.errors import InputError, OutputExistsError, ServiceError, WartaError
 from warta.fsutil import sha256_text, write_text_atomic
 from warta.schema import LabelSchema, load_schema
 
@@ -422,9 +422,13 @@ def summary_path(out: str | Path) -> Path:
 
 def read_pull_summary(records_file: str | Path) -> dict[str, Any] | None:
     """The pull summary beside ``records_file``, or ``None`` when there is none (or it is unreadable)."""
+    from warta.inputs import read_json
+
     path = summary_path(records_file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))  # one-line switch: warta.inputs.read_json
-    except (OSError, ValueError):
+    if not path.is_file():
         return None
+    try:
+        data = read_json(path)
+    except WartaError:
+        return None  # a damaged summary only loses the better message
     return data if isinstance(data, dict) and data.get("format") == PULL_SUMMARY_FORMAT else None

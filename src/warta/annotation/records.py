@@ -97,18 +97,17 @@ class AnnotationRecord:
 
 def read_records(path: str | Path) -> list[AnnotationRecord]:
     """Read a JSONL file of records; a bad line is an :class:`InputError` naming file and line."""
+    from warta.inputs import iter_jsonl
+
     source = Path(path)
     if not source.is_file():
         raise InputError(f"{source}: no such annotation file", hint="create one with `warta annotate pull`")
     records = []
-    with source.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(AnnotationRecord.from_dict(json.loads(line)))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise InputError(f"{source}:{number}: not a warta annotation record ({exc})") from None
+    for number, value in iter_jsonl(source, hint="pull the annotations again with `warta annotate pull`"):
+        try:
+            records.append(AnnotationRecord.from_dict(value))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{source}:{number}: not a warta annotation record ({exc})") from None
     return records
 
 

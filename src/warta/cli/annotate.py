@@ -282,6 +282,9 @@ def agreement_command(
     if html is not None:
         from warta.annotation.agreement.html import agreement_page
         from warta.fsutil import write_text_atomic
+        from warta.paths import refuse_release_destination
+
+        refuse_release_destination(html, command="annotate agreement --html")
 
         documents = {key: doc for key, doc in group_by_article(records).items() if doc.records}
         write_text_atomic(html, agreement_page(report, documents, source=file.name), overwrite=True)
