@@ -29,7 +29,8 @@ from warta.annotation.connection import Connection
 ADMIN_EMAIL = "curator@example.org"
 ADMIN_PASSWORD = "curator-password-1"
 ADMIN_TOKEN = "warta-test-admin-token-0123456789"
-START_TIMEOUT = 180.0
+#: Seconds a first start (migrations) may take; a loaded machine needs more: WARTA_LS_START_TIMEOUT.
+START_TIMEOUT = float(os.environ.get("WARTA_LS_START_TIMEOUT", "180"))
 
 
 def free_port() -> int:

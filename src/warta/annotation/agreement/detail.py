@@ -156,11 +156,13 @@ class DetailedAgreement:
         return data
 
 
-def _units(doc: DocumentAnnotations, names: Sequence[str]) -> list[dict[str, list[tuple[int, int]]]]:
+def _units(
+    doc: DocumentAnnotations, names: Sequence[str], spans: Mapping[str, Sequence[Any]] | None = None
+) -> list[dict[str, list[tuple[int, int]]]]:
     per_rater = []
     for name in names:
         by_label: dict[str, list[tuple[int, int]]] = {}
-        for span in doc.spans(name):
+        for span in spans[name] if spans is not None else doc.spans(name):
             by_label.setdefault(span.label, []).append((span.start, span.end))
         per_rater.append(by_label)
     return per_rater
@@ -196,17 +198,18 @@ def detailed_agreement(
     rows: list[DocumentAgreement] = []
     for doc in docs:
         names = doc.annotators
+        spans = {name: doc.spans(name) for name in names}
         strict: dict[str, SpanCounts] = {}
         overlap: dict[str, SpanCounts] = {}
         for a, b in combinations(names, 2):
             for mode, target in (("strict", strict), ("overlap", overlap)):
-                for label, counts in span_counts(doc.spans(a), doc.spans(b), mode).items():
+                for label, counts in span_counts(spans[a], spans[b], mode).items():
                     target[label] = target.get(label, SpanCounts()) + counts
         per_doc_strict.append(strict)
         per_doc_overlap.append(overlap)
         alphas: dict[str, AlphaCounts] = {label: AlphaCounts() for label in labels}
         if len(names) >= 2:
-            token_rows = token_labels(doc.text, [doc.spans(name) for name in names])
+            token_rows = token_labels(doc.text, [spans[name] for name in names])
             patterns = Counter(zip(*token_rows))
             for pattern, times in patterns.items():
                 for x, y in combinations(pattern, 2):
@@ -214,7 +217,7 @@ def detailed_agreement(
                     confusion[(y, x)] += times
                 for label in labels:
                     _add_weighted(alphas[label], [value == label for value in pattern], times)
-            doc_u = unitizing_alpha([(len(doc.text), _units(doc, names))])
+            doc_u = unitizing_alpha([(len(doc.text), _units(doc, names, spans))])
             doc_alpha_u = doc_u.alpha if doc_u is not None else None
             rows.append(
                 DocumentAgreement(

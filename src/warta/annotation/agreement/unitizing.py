@@ -162,13 +162,13 @@ def unitizing_disagreement(sections: Sequence[Section], raters: int) -> Unitizin
     suffix = [0] * (len(gaps) + 1)
     for k in range(len(gaps) - 1, -1, -1):
         suffix[k] = suffix[k + 1] + gaps[k]
-    numerator = Fraction(0)
+    thrice = 0  # 3 × the numerator, an integer
     for l in lengths:
         k = bisect_left(gaps, l)
         fits = suffix[k] - (len(gaps) - k) * (l - 1)
-        numerator += Fraction((count - 1) * (2 * l**3 - 3 * l**2 + l), 3) + l * l * fits
+        thrice += (count - 1) * (2 * l**3 - 3 * l**2 + l) + 3 * l * l * fits
     denominator = raters * length * (raters * length - 1) - sum(l * (l - 1) for l in lengths)
-    d_e = Fraction(2, length) * numerator / denominator
+    d_e = Fraction(2 * thrice, 3 * length * denominator)
     return UnitizingDisagreement(d_o, d_e)
 
 
