@@ -44,11 +44,14 @@ def _pseudonymizer(key_file: Optional[Path]):  # noqa: ANN202
 
 
 @app.command("config")
-def config_command(schema: Optional[Path] = _SCHEMA) -> None:
+def config_command(
+    schema: Optional[Path] = _SCHEMA,
+    review: bool = typer.Option(False, "--review", help="The config of a review project (with the conflicts panel)."),
+) -> None:
     """Print the Label Studio labeling config generated from the label schema."""
     from warta.annotation.labelconfig import build_label_config
 
-    typer.echo(build_label_config(_schema(schema)), nl=False)
+    typer.echo(build_label_config(_schema(schema), review=review), nl=False)
 
 
 @app.command("push")
