@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from warta.inputs import iter_parquet_batches
 from warta.release import Release
 
 #: Fields whose change is shown as a unified diff excerpt.
@@ -21,11 +22,9 @@ EXCERPT_LINES = 12
 
 
 def _rows(release: Release, config: str) -> Iterator[dict[str, Any]]:
-    import pyarrow.parquet as pq
-
     for split in release.splits(config):
         for shard in release.shards(config, split):
-            for batch in pq.ParquetFile(shard).iter_batches(batch_size=1_000):
+            for batch in iter_parquet_batches(shard, batch_size=1_000):
                 for row in batch.to_pylist():
                     row["split"] = split
                     yield row
@@ -63,14 +62,17 @@ def _compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> 
 
 
 def diff_releases(old_dir: str | Path, new_dir: str | Path) -> dict[str, Any]:
+    """The differences, once both releases match their manifests (sizes and SHA-256, exit 3 if not)."""
     old, new = Release.open(old_dir), Release.open(new_dir)
+    old.check_files()
+    new.check_files()
     added, removed, changed = _compare(_index(old, "documents"), _index(new, "documents"))
     labels: dict[str, Any] = {}
     for config in sorted((set(old.configs()) | set(new.configs())) - {"documents"}):
         a, r, c = _compare(_index(old, config), _index(new, config))
         labels[config] = {"added": a, "removed": r, "changed": [{"id": x["id"], "fields": x["fields"]} for x in c]}
-    old_schema = old.manifest.get("schema", {}).get("features_sha256")
-    new_schema = new.manifest.get("schema", {}).get("features_sha256")
+    old_schema = (old.manifest.get("schema") or {}).get("features_sha256")
+    new_schema = (new.manifest.get("schema") or {}).get("features_sha256")
     return {
         "old": str(old_dir),
         "new": str(new_dir),

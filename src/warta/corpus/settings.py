@@ -145,17 +145,12 @@ def load_settings(path: Path | str | None = None) -> CorpusSettings:
     """Read corpus settings from ``path`` (YAML); ``None`` gives the documented defaults."""
     if path is None:
         return validate(CorpusSettings())
-    import yaml
+    from warta.inputs import check_text, read_yaml
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SchemaError(f"{path}: settings file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SchemaError(f"{path}: cannot read settings ({error})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SchemaError(f"{path}: not valid YAML ({error})") from None
-    return settings_from_dict(data if data is not None else {}, str(path))
+    if not path.exists():
+        raise SchemaError(f"{path}: settings file not found")
+    data = read_yaml(path, error=SchemaError)
+    settings = settings_from_dict(data if data is not None else {}, str(path))
+    check_text(settings.splits.salt, f"{path}: 'splits.salt'", error=SchemaError)
+    return settings
