@@ -37,7 +37,7 @@ from pathlib import Path
 
 from warta.errors import InputError
 from warta.inputs import parse_json, read_bytes
-from warta.paths import describe, require_inside
+from warta.paths import require_inside
 
 SUPPORTED = (".txt", ".jsonl", ".html", ".htm")
 _ID_NAME = re.compile(r"\d+_(?P<id>[0-9a-f]{16})\.(?:txt|html?)")
@@ -115,7 +115,7 @@ def list_raw_files(raw_dir: Path, *, on_problem: OnProblem | None = None) -> lis
                 continue
             rel = f"{prefix}/{entry.name}" if prefix else entry.name
             if _CONTROL.search(entry.name) or not _encodable(entry.name):
-                report(*_problem(describe(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')"))
+                report(*_problem(_shown(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')"))
                 continue
             is_link = entry.is_symlink()
             if is_link:
@@ -141,6 +141,12 @@ def list_raw_files(raw_dir: Path, *, on_problem: OnProblem | None = None) -> lis
                 report(*_problem(rel, None, "not a regular file", "keep only .txt, .jsonl and .html scrapes in the raw folder"))
     found.sort()
     return found
+
+
+def _shown(name: str) -> str:
+    """A file name with its control characters and undecodable bytes written as escapes."""
+    safe = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), safe)
 
 
 def _encodable(name: str) -> bool:
@@ -301,7 +307,7 @@ def read_file(
     suffix = path.suffix.lower()
     try:
         if _CONTROL.search(rel) or not _encodable(rel):
-            raise _Bad(*_problem(describe(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')"))
+            raise _Bad(*_problem(_shown(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')"))
         if suffix not in SUPPORTED:
             raise _Bad(*_problem(rel, None, f"unsupported file type {suffix or '(no extension)'!r}", f"raw files must be one of {', '.join(SUPPORTED)}"))
         if root is not None:
