@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from warta.corpus.manifest import check_version
+from warta.errors import ReleaseError
 from warta.inputs import iter_parquet_batches
 from warta.release import Release
 
@@ -64,8 +66,9 @@ def _compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> 
 def diff_releases(old_dir: str | Path, new_dir: str | Path) -> dict[str, Any]:
     """The differences, once both releases match their manifests (sizes and SHA-256, exit 3 if not)."""
     old, new = Release.open(old_dir), Release.open(new_dir)
-    old.check_files()
-    new.check_files()
+    for release in (old, new):
+        check_version(release.version, error=ReleaseError, source=release.path / "manifest.json")
+        release.check_files()
     added, removed, changed = _compare(_index(old, "documents"), _index(new, "documents"))
     labels: dict[str, Any] = {}
     for config in sorted((set(old.configs()) | set(new.configs())) - {"documents"}):

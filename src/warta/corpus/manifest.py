@@ -45,13 +45,13 @@ def check_repo_id(repo_id: object, *, option: str = "--repo-id") -> str:
     return repo_id
 
 
-def check_version(version: object, *, error: type[WartaError] = InputError) -> str:
+def check_version(version: object, *, error: type[WartaError] = InputError, source: object = None) -> str:
     """Return ``version`` if it is a semantic version (``1.0.0``, ``1.1.0-rc.1``), else raise.
 
     The whole string must match: ``"1.0.0\\n"`` is refused (the manifest and the tag would carry it)."""
     if not isinstance(version, str) or len(version) > MAX_VERSION or not _SEMVER.fullmatch(version):
         raise error(
-            f"release version {describe(version)} is not a semantic version",
+            ("" if source is None else f"{source}: ") + f"release version {describe(version)} is not a semantic version",
             hint="use MAJOR.MINOR.PATCH, e.g. 1.0.0 (major = schema change, minor = new articles or labels, patch = corrections)",
         )
     return version

@@ -71,7 +71,7 @@ def plan_publish(folder: str | Path, repo_id: str, *, private: bool = False, sch
             f"{release.path}: release does not verify, refusing to publish: {shown}{more}",
             hint="run `warta corpus verify` for the full list; rebuild the release rather than editing it",
         )
-    version = check_version(release.version, error=ReleaseError)
+    version = check_version(release.version, error=ReleaseError, source=release.path / MANIFEST)
     files = [{"path": f["path"], "bytes": f["bytes"], "sha256": f["sha256"]} for f in release.manifest["files"]]
     manifest_path = release.path / MANIFEST
     files.append({"path": MANIFEST, "bytes": manifest_path.stat().st_size, "sha256": sha256_file(manifest_path)})
