@@ -41,7 +41,7 @@ from warta.schema import LabelSchema, load_schema
 
 LICENCE_FILE = "LICENSE-DATA"
 CROISSANT = "croissant.json"
-_SPLIT_NAME = re.compile(r"^[a-z]+$")
+_SPLIT_NAME = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -95,7 +95,7 @@ def check_articles(articles: Sequence[Article]) -> list[Article]:
                 hint="ids must be unique; rename one file or drop the duplicate",
             )
         seen[article.id] = article
-        if article.split is None or not _SPLIT_NAME.match(str(article.split)):
+        if article.split is None or not _SPLIT_NAME.fullmatch(str(article.split)):
             raise InputError(f"{where}: article {article.id} has no valid split ({article.split!r})", hint="assign splits before building")
         for span in article.removed:
             if not (0 <= span.start <= span.end <= len(article.raw)) or article.raw[span.start : span.end] != span.text:
@@ -242,7 +242,7 @@ def build_release(
         check_gold(gold, ordered, schema)
     hidden = sorted(set(hide_labels), key=split_order)
     for split in hidden:
-        if not _SPLIT_NAME.match(split):
+        if not _SPLIT_NAME.fullmatch(split):
             raise InputError(f"--hide-labels: {split!r} is not a split name")
     if hidden and private_out is None:
         raise InputError("--hide-labels needs --private-out: the withheld labels must go somewhere", hint="pass --private-out DIR (a folder that is never published)")
