@@ -123,6 +123,9 @@ SETTINGS_PAYLOADS: dict[str, tuple[bytes | None, str]] = {
     "wrong-shape-list": (b"- timezone\n- WIB\n", "must be a mapping"),
     "deep-nesting": (("a: " + "[" * 200 + "]" * 200 + "\n").encode(), "nested"),
     "lone-surrogate": (b'splits:\n  salt: "x\\ud800"\n', "surrogate"),
+    "huge-int": (("dedup:\n  num_perm: " + HUGE_INT + "\n").encode(), "refused YAML"),
+    "num-perm-beyond-memory": (b"dedup:\n  num_perm: 1000000000000\n", r"'dedup\.num_perm' must be in 16\.\.4096"),
+    "infinite-ratio": (b"splits:\n  train: .inf\n", r"'splits\.train' must be a finite number"),
     "folder": (None, "is a folder"),
 }
 

@@ -108,9 +108,11 @@ def verify(
     path: Path = typer.Argument(..., help="Release folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Re-check checksums and sizes, and re-derive what can be: row counts, ids, offsets, tokens,
-    IOB2 tags, paragraphs in raw, labeled rows against documents. Exit 3 if anything is off
-    (a corrupt Parquet file is one of the problems listed)."""
+    """Re-check checksums and re-derive everything derivable (tokens, tags, paragraphs, ids).
+
+    Row counts, ids, offsets, tokens and IOB2 tags, body paragraphs and removed spans in raw,
+    labeled rows against documents. Exit 3 if anything is off (a corrupt Parquet file is one of
+    the problems listed)."""
     from warta.corpus.verify import verify_release
 
     report = verify_release(path)
@@ -133,8 +135,9 @@ def diff(
     new: Path = typer.Argument(..., help="Newer release folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON."),
 ) -> None:
-    """List added, removed and changed articles and label rows between two releases (both must
-    match their manifests: exit 3 otherwise)."""
+    """List added, removed and changed articles and label rows between two releases.
+
+    Both releases must match their manifests (sizes and SHA-256): exit 3 otherwise."""
     from rich.console import Console
 
     from warta.corpus.diff import diff_releases, to_json
