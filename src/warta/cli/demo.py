@@ -29,7 +29,12 @@ def demo(
             console.print(f"[bold cyan]•[/] {escape(message)}")
             status.update(escape(message))
 
-        result = run_demo(out, raw=raw, gold=gold, resamples=resamples, seed=seed, step=step)
+        try:
+            result = run_demo(out, raw=raw, gold=gold, resamples=resamples, seed=seed, step=step)
+        except OSError as error:  # a full or read-only disk mid-write: name the destination
+            if error.filename is None:
+                raise OSError(error.errno, error.strerror or str(error), str(out)) from error
+            raise
     print_leaderboard(result.board)
     total = sum(result.timings.values())
     typer.echo(
