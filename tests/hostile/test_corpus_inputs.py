@@ -306,3 +306,26 @@ def test_markup_in_a_skipped_file_name_prints_literally(tmp_path: Path, capsys: 
     out = tmp_path / "out[/red]"
     outcome = Case("markup", [*build_args(raw, out), "--skip-bad"], 0, re.escape("bad[red]x[bold].docx"), [raw]).check(capsys)
     assert "out[/red]" in outcome.out.replace("\n", "")
+
+
+def test_markup_in_raw_lines_prints_literally_in_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(f"Judul [/red] berita [bold]x\n\n{PROSE} [/red] akhir [link=http://x]y[/link].\n", encoding="utf-8")
+    outcome = Case("inspect-markup", ["corpus", "inspect", str(raw / "a.txt")], 0, re.escape("Judul [/red] berita [bold]x"), [raw]).check(capsys)
+    assert "[/red] akhir" in outcome.out.replace("\n", " ") or "[/red]" in outcome.out
+
+
+def test_markup_in_a_metadata_value_prints_literally_in_inspect() -> None:
+    """The 'why' column shows parsed values (title, byline, date): plain text, not rich markup."""
+    from rich.console import Console
+
+    from warta.corpus.clean import Cleaned, Line, LineDecision
+    from warta.corpus.inspect import InspectedArticle, render
+
+    line = Line(1, 0, 20, "Oleh: Penulis [/red]")
+    cleaned = Cleaned(text="", decisions=[LineDecision(line, "metadata", "author", value="Penulis [/red] [bold]")])
+    console = Console(width=200, record=True)
+    for part in render(InspectedArticle("x", "a.txt", None, cleaned)):
+        console.print(part)
+    assert "author = Penulis [/red] [bold]" in console.export_text()

@@ -433,7 +433,8 @@ def verify_release(path: str | Path, schema: LabelSchema | None = None) -> Verif
     try:
         manifest = release.manifest
     except ReleaseError as exc:
-        return VerifyReport(str(path), "unknown", [Problem(MANIFEST, exc.message)])
+        message = exc.message.removeprefix(f"{release.path / MANIFEST}: ")
+        return VerifyReport(str(path), "unknown", [Problem(MANIFEST, message)])
     schema = schema or load_schema()
     report = VerifyReport(str(path), release.version, private=bool(manifest.get("private")))
     checker = _Checker(release, schema, report)
