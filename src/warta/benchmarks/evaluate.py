@@ -77,11 +77,11 @@ def load_task_gold(
 
 
 def _read_columns(path: Path, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    import pyarrow.parquet as pq
+    """Only the named columns that the file has (a corrupt file is a ``ReleaseError``, exit 3)."""
+    from warta.inputs import open_parquet, read_parquet
 
-    # one line to switch to warta.inputs.read_parquet(path, columns=...) once it is on main
-    table = pq.read_table(path, columns=[c for c in columns if c in pq.read_schema(path).names])
-    return table.to_pylist()
+    present = set(open_parquet(path).schema_arrow.names)
+    return read_parquet(path, columns=[c for c in columns if c in present]).to_pylist()
 
 
 def gold_provenance(release: Release, gold_dir: str | Path) -> dict[str, dict[str, Any]]:

@@ -78,22 +78,19 @@ def dumps(results: dict[str, Any]) -> str:
 
 
 def loads(text: str, source: str = "<results>") -> dict[str, Any]:
-    """Parse and validate results JSON; :class:`InputError` names the source and the problem."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{source}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    """Parse (with warta's JSON limits) and validate results JSON; :class:`InputError` names the source."""
+    from warta.inputs import parse_json
+
+    data = parse_json(text, source, hint="results files are written by `warta bench score`")
     validate(data, source)
     return data
 
 
 def load(path: str | Path) -> dict[str, Any]:
+    from warta.inputs import read_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read results file ({exc.strerror})") from None
-    return loads(text, str(p))
+    return loads(read_text(p, what="results file"), str(p))
 
 
 def validate(data: Any, source: str = "<results>") -> None:

@@ -411,14 +411,9 @@ def parse_meta(text: str, source: str) -> SystemMeta:
     """Validate ``meta.yaml`` strictly; :class:`InputError` lists every problem with its line."""
     import yaml
 
-    loader = _meta_loader()
-    try:
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    from warta.inputs import compose_yaml
+
+    data, node = compose_yaml(text, source, loader=_meta_loader(), error=InputError)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise InputError(f"{source}: expected a mapping with keys {', '.join(META_REQUIRED)}")
     lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
@@ -483,13 +478,12 @@ def parse_meta(text: str, source: str) -> SystemMeta:
 
 
 def load_meta(path: str | Path) -> SystemMeta:
+    from warta.inputs import LIMITS, read_text
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing", hint="every system folder needs a meta.yaml") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid UTF-8") from None
+    if not path.exists():
+        raise InputError(f"{path}: missing", hint="every system folder needs a meta.yaml")
+    text = read_text(path, max_bytes=LIMITS.max_config_bytes, what="meta.yaml")
     return parse_meta(text, str(path))
 
 
