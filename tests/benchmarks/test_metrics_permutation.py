@@ -51,6 +51,13 @@ def test_hand_cases(a: list[float], b: list[float], p: float) -> None:
     assert result.smallest_p == smallest_p(len(a)) == min(1.0, 2 / 2 ** len(a))
 
 
+def test_smallest_p_at_any_n() -> None:
+    assert [smallest_p(n) for n in (0, 1, 2, 5, 6)] == [1.0, 1.0, 0.5, 0.0625, 0.03125]
+    assert smallest_p(10_000) == 0.0  # far below any alpha, no overflow
+    assert smallest_p(10_000, trials=9_999) == 1 / 10_000
+    assert smallest_p(EXACT_MAX_DOCUMENTS, trials=10) == 2 / 2**EXACT_MAX_DOCUMENTS
+
+
 def test_identical_systems_get_p_one_and_empty_input_too() -> None:
     stats = np.random.default_rng(3).integers(0, 5, (7, 3))
     assert paired_permutation(stats, stats.copy(), micro_f1).p_value == 1.0

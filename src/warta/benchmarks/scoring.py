@@ -27,6 +27,7 @@ Every metric is a function of the column sums of ``per_document`` (see :func:`me
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,6 +101,28 @@ def _labels_after(columns: Sequence[str], prefix: str) -> list[str]:
     return [c[len(prefix) :] for c in columns if c.startswith(prefix)]
 
 
+def _last_call_cache(fn: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
+    """``fn(sums)`` remembered for the most recent ``sums`` array, so that precision, recall and F1
+    (three metrics) share one computation when they are evaluated on the same resamples or swaps.
+
+    The array is held by a weak reference and compared by identity: a new array is a new call.
+    """
+    state: dict[str, Any] = {}
+
+    def cached(sums: np.ndarray) -> tuple[np.ndarray, ...]:
+        ref = state.get("ref")
+        if ref is not None and ref() is sums:
+            return state["value"]
+        value = fn(sums)
+        try:
+            state["ref"], state["value"] = weakref.ref(sums), value
+        except TypeError:  # not weak-referenceable: do not cache
+            state.clear()
+        return value
+
+    return cached
+
+
 def _ner_functions(columns: Sequence[str]) -> dict[str, MetricFn]:
     out: dict[str, MetricFn] = {}
     labels = _labels_after(columns, "span.g.")
@@ -108,13 +131,19 @@ def _ner_functions(columns: Sequence[str]) -> dict[str, MetricFn]:
     order = sorted(range(n_labels), key=labels.__getitem__)
     if span_idx:
         for schema in ner_spans.SCHEMAS:
+            micro_all = _last_call_cache(
+                lambda sums, schema=schema: ner_spans.prf_arrays(ner_spans.schema_counts(sums[..., span_idx], n_labels, schema))
+            )
+            macro_all = _last_call_cache(
+                lambda sums, schema=schema: ner_spans.macro_arrays(sums[..., span_idx], n_labels, schema, order)
+            )
             for part_i, part in enumerate(PRF_NAMES):
 
-                def micro(sums: np.ndarray, n: np.ndarray, schema: str = schema, k: int = part_i) -> np.ndarray:
-                    return ner_spans.prf_arrays(ner_spans.schema_counts(sums[..., span_idx], n_labels, schema))[k]
+                def micro(sums: np.ndarray, n: np.ndarray, k: int = part_i, every: Callable = micro_all) -> np.ndarray:
+                    return every(sums)[k]
 
-                def macro_fn(sums: np.ndarray, n: np.ndarray, schema: str = schema, k: int = part_i) -> np.ndarray:
-                    return ner_spans.macro_arrays(sums[..., span_idx], n_labels, schema, order)[k]
+                def macro_fn(sums: np.ndarray, n: np.ndarray, k: int = part_i, every: Callable = macro_all) -> np.ndarray:
+                    return every(sums)[k]
 
                 out[f"{schema}.micro.{part}"] = micro
                 out[f"{schema}.macro.{part}"] = macro_fn

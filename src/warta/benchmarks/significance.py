@@ -42,6 +42,7 @@ value (NaN) counts as 0 in the tests. Seeds make every p-value reproducible; p i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -224,7 +225,7 @@ def smallest_p(n_documents: int, *, trials: int | None = None) -> float:
     """
     if n_documents <= 0:
         return 1.0
-    exact = min(1.0, 2.0 / 2.0**n_documents)
+    exact = min(1.0, math.ldexp(1.0, 1 - n_documents))  # 2 / 2^n, 0.0 once it underflows
     if trials is None or n_documents <= EXACT_MAX_DOCUMENTS:
         return exact
     return max(exact, 1.0 / (trials + 1))
