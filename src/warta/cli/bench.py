@@ -65,6 +65,9 @@ def _results_table(results: dict[str, Any]) -> Any:
         ci = "" if m["ci_low"] is None else f"[{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]"
         table.add_row(f"{name} (primary)" if name == primary else name, _fmt(m["value"]), ci)
     table.caption = results["signature"]
+    note = results["metrics"][primary].get("ci_note")
+    if note:
+        table.caption += f"\n{primary} interval: {note}"
     return table
 
 
