@@ -240,3 +240,25 @@ def _empty(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "README.md").write_text("x\n", encoding="utf-8")
     return folder
+
+
+def test_a_release_that_does_not_match_its_manifest_is_refused(
+    leaderboard_inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    from warta.cli import main
+    from warta.errors import ReleaseError
+
+    release, submissions = leaderboard_inputs
+    copy = tmp_path / "release"
+    shutil.copytree(release, copy)
+    shard = next((copy / "summarization").glob("*.parquet"))
+    shard.write_bytes(shard.read_bytes() + b"\0")
+    with pytest.raises(ReleaseError, match="does not match its manifest"):
+        build_leaderboard(copy, submissions, options=OPTIONS)
+    with pytest.raises(ReleaseError):
+        load_task_gold(copy, "summarization")
+    assert main(["bench", "leaderboard", "--release", str(copy), "--submissions", str(submissions),
+                 "--out", str(tmp_path / "out")]) == 3
+    assert not (tmp_path / "out").exists()

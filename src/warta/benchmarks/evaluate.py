@@ -66,7 +66,9 @@ def load_task_gold(
     """
     check_task(task)
     schema = schema or load_schema()
-    release = release if isinstance(release, Release) else Release.open(release)
+    if not isinstance(release, Release):
+        release = Release.open(release)
+        release.check_files()  # sizes and SHA-256 against the manifest before trusting the gold
     rows = release.read(task, split, schema=schema)
     entities: dict[str, list[EntitySpan]] = {}
     if task == "summarization" and "ner" in release.configs() and split in release.splits("ner"):

@@ -335,6 +335,7 @@ def build_leaderboard(
     options = options if options is not None else ScoreOptions()
     schema = schema or load_schema()
     opened = Release.open(release)
+    opened.check_files()
     systems = discover_systems(submissions)
     if not systems:
         raise InputError(f"{submissions}: no system folders", hint="write the baselines with `warta bench baselines`")
