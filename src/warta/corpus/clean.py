@@ -93,6 +93,9 @@ class Cleaned:
     removed: list[RemovedSpan] = field(default_factory=list)
     decisions: list[LineDecision] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
+    #: The outlet the text names unambiguously (:func:`rules.identify_outlet`), and the line that does.
+    outlet: str | None = None
+    outlet_evidence: str | None = None
 
 
 def split_lines(raw: str) -> list[Line]:
@@ -119,6 +122,21 @@ def _blank_reason(text: str) -> str:
     if not text:
         return "blank"
     return "nbsp-only" if "\xa0" in text else "whitespace-only"
+
+
+#: Lines whose words can name the outlet that published the page (a syndication notice names
+#: another outlet, and the body may quote any).
+_EVIDENCE_LABELS = frozenset({"byline", "editor", "published", "updated", "outlet-label", "notification-prompt", "spam-footer"})
+
+
+def _outlet_evidence(decisions: list[LineDecision], raw: str) -> list[str]:
+    evidence = []
+    for d in decisions:
+        if d.dateline_end is not None:
+            evidence.append(raw[d.line.start : d.dateline_end].strip())
+        elif d.label in _EVIDENCE_LABELS and d.kind != "kept":
+            evidence.append(d.line.text.strip())
+    return evidence
 
 
 def clean(raw: str, *, title: str | None = None, outlet: str | None = None, timezone: str = "WIB") -> Cleaned:
@@ -162,7 +180,9 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
             result.extra.setdefault("editor", byline.editor)
         if byline.credit is not None:
             result.extra.setdefault("credit", byline.credit)
-        value = byline.author or byline.editor or byline.credit or byline.published
+        if byline.updated is not None:
+            result.extra.setdefault("updated", byline.updated)
+        value = byline.author or byline.editor or byline.credit or byline.published or byline.updated
         decisions[i] = LineDecision(lines[i], "metadata", byline.field, value)
 
     def take_caption(i: int) -> None:
@@ -281,6 +301,9 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
     final: list[LineDecision] = [d for d in decisions if d is not None]
     assert len(final) == n
     result.decisions = final
+    identified = rules.identify_outlet(_outlet_evidence(final, raw))
+    if identified is not None:
+        result.outlet, result.outlet_evidence = identified
     result.text = "\n\n".join(d.value for d in final if d.kind == "kept" and d.value)
     result.removed = [
         RemovedSpan(d.line.start, d.line.end, d.label, d.line.text)

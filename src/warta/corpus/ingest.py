@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warta.article import Article
-from warta.corpus.clean import clean
+from warta.corpus import rules
+from warta.corpus.clean import Cleaned, clean
 from warta.corpus.dates import parse_datetime
 from warta.corpus.dedup import mark_duplicates
 from warta.corpus.readers import Problem, RawDocument, iter_raw, list_raw_files
@@ -47,6 +48,12 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
                 f"{where}: published date {doc.published!r} is not a date warta can read",
                 hint="use ISO 8601 (2022-01-12T13:16:00+07:00) or '12 Januari 2022 13:16 WIB'",
             )
+    outlet, metadata = doc.outlet, dict(cleaned.extra)
+    if outlet is None:
+        outlet, evidence = _inferred_outlet(doc, cleaned)
+        if outlet is not None:
+            metadata["outlet_inferred"] = True
+            metadata["outlet_evidence"] = evidence
     return Article(
         id=doc.id,
         source_file=doc.source_file,
@@ -59,12 +66,23 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
         dateline=cleaned.dateline,
         section=cleaned.section,
         url=doc.url,
-        outlet=doc.outlet,
+        outlet=outlet,
         captions=cleaned.captions,
         removed=cleaned.removed,
         source_line=doc.source_line,
-        metadata=dict(cleaned.extra),
+        metadata=metadata,
     )
+
+
+def _inferred_outlet(doc: RawDocument, cleaned: Cleaned) -> tuple[str | None, str | None]:
+    """The outlet when the scrape did not record it: the URL's host, else what the text names."""
+    if doc.url is not None:
+        by_host = rules.outlet_for_host(doc.url)
+        if by_host is not None:
+            return by_host, f"url {doc.url}"
+    if cleaned.outlet is not None:
+        return cleaned.outlet, cleaned.outlet_evidence
+    return None, None
 
 
 def iter_articles(

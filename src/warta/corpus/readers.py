@@ -153,13 +153,16 @@ def _read_html(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
             hint="pip install 'warta[html]'",
         ) from None
     document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False
+        html, with_metadata=True, include_comments=False, include_tables=False,
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
     )
     extracted = document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
     text = extracted.get("text") or ""
     if not text.strip():
         raise _Bad(*_problem(rel, None, "no article text found in the HTML", "check that the page holds the article, not a consent or error page"))
     date = extracted.get("date")
+    if date and date.endswith("T00:00:00"):  # htmldate's filler when the page gives only a day
+        date = date[:10]
     yield RawDocument(
         id=file_id(path.name, data),
         source_file=rel,
