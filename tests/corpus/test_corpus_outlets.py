@@ -107,3 +107,14 @@ def test_card_sources_name_inferred_and_recorded_outlets(tmp_path: Path) -> None
     assert "Outlet: **Medcom.id (inferred from the URL, not recorded by the scraper)**" in sources
     assert "Outlet recorded at scraping time: detikcom." in sources
     assert "2 of 3 article(s) have no recorded outlet" in card
+
+
+def test_an_outlet_is_inferred_only_when_one_brand_is_named() -> None:
+    from warta.corpus.rules import identify_outlet, outlet_for_host
+
+    assert identify_outlet(["JAKARTA, KOMPAS.com -", "Penulis Rina | Editor Bambang"]) == ("Kompas.com", "JAKARTA, KOMPAS.com -")
+    assert identify_outlet(["Jakarta (ANTARA) -", "Copyright 2023 PT. Kompas Cyber Media"]) is None  # two outlets
+    assert identify_outlet(["Dapatkan berita terbaru dari kami antara lain lewat notifikasi"]) is None  # "antara" the word
+    assert identify_outlet(["Marcheilla Ariesta • 12 Januari 2022 13:16"]) is None
+    assert outlet_for_host("https://news.detik.com/berita/d-1/x") == "detik.com"
+    assert outlet_for_host("https://notdetik.com/x") is None

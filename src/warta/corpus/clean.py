@@ -30,6 +30,7 @@ from warta.corpus.structure import (
     Byline,
     is_caption,
     is_heading_like,
+    is_name,
     is_prose,
     parse_byline,
     split_dateline,
@@ -195,12 +196,20 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
             result.captions.append(stripped[i])
             decisions[i] = LineDecision(lines[i], "metadata", "caption", stripped[i])
 
+    header = [i for i in content if i < first_prose]
     # Pass 2a: the header (before the first prose line).
-    for i in content:
-        if i >= first_prose:
-            break
+    for position, i in enumerate(header):
+        if decisions[i] is not None:  # the name after a bare "Reporter" label
+            continue
         text = stripped[i]
         key = _norm(text)
+        label = rules.BYLINE_LABEL.fullmatch(text)
+        following = header[position + 1] if position + 1 < len(header) else None
+        if label and following is not None and is_name(stripped[following]):
+            name = stripped[following]
+            take_byline(following, Byline(author=name) if label["author"] else Byline(editor=name))
+            decisions[i] = LineDecision(lines[i], "metadata", "byline-label", text)
+            continue
         if title_norm is not None and key == title_norm:
             decisions[i] = LineDecision(lines[i], "removed", "duplicate-title")
             continue
@@ -240,6 +249,25 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
                     result.section = None
                 result.title, title_norm = stripped[i], _norm(stripped[i])
                 decisions[i] = LineDecision(lines[i], "metadata", "title", stripped[i])
+                break
+
+    # A name alone just above the date line of the header is the author (kumparan: "Name" / date).
+    if result.author is None:
+        for a, b in itertools.pairwise(header):
+            after = decisions[b]
+            current = decisions[a]
+            if (
+                after is not None
+                and after.label == "published"
+                and (current is None or current.label == "section")
+                and is_name(stripped[a])
+                and 2 <= word_count(stripped[a]) <= 4
+                and not rules.OUTLET_SUFFIX.fullmatch(stripped[a])
+            ):
+                if current is not None:
+                    result.section = None
+                result.author = stripped[a]
+                decisions[a] = LineDecision(lines[a], "metadata", "byline", stripped[a])
                 break
 
     # Is the body laid out with empty lines between paragraphs?

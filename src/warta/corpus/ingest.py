@@ -49,6 +49,10 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
                 hint="use ISO 8601 (2022-01-12T13:16:00+07:00) or '12 Januari 2022 13:16 WIB'",
             )
     outlet, metadata = doc.outlet, dict(cleaned.extra)
+    if doc.site_name is not None:
+        metadata["site_name"] = doc.site_name
+    # An HTML page's "author" is sometimes the outlet (CNN Indonesia, kumparanNEWS), not a person.
+    author = doc.author if doc.author and not rules.OUTLET_SUFFIX.fullmatch(doc.author) else None
     if outlet is None:
         outlet, evidence = _inferred_outlet(doc, cleaned)
         if outlet is not None:
@@ -61,7 +65,7 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
         raw_sha256=hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(),
         text=cleaned.text,
         title=doc.title or cleaned.title,
-        author=doc.author or cleaned.author,
+        author=author or cleaned.author,
         published=published,
         dateline=cleaned.dateline,
         section=cleaned.section,
@@ -75,7 +79,12 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
 
 
 def _inferred_outlet(doc: RawDocument, cleaned: Cleaned) -> tuple[str | None, str | None]:
-    """The outlet when the scrape did not record it: the URL's host, else what the text names."""
+    """The outlet when the scrape did not record it: the page's site name if it is an outlet's
+    brand, else the URL's host, else what the text names."""
+    if doc.site_name is not None:
+        by_name = rules.identify_outlet([doc.site_name])
+        if by_name is not None:
+            return by_name[0], f"site name {doc.site_name}"
     if doc.url is not None:
         by_host = rules.outlet_for_host(doc.url)
         if by_host is not None:

@@ -74,6 +74,7 @@ GENERIC_LINE_RULES: tuple[LineRule, ...] = (
             r"(?:ikuti|follow) (?:kami|berita \S+|\S+\.com) (?:di|on) .{0,120}",
             r"(?:ikuti|follow)\b.{0,80}\b(?:google news|whatsapp|telegram|instagram|tiktok|youtube|channel|saluran)\b.{0,120}",
             r"simak (?:breaking news|berita pilihan).{0,380}",
+            r"(?:cek|simak|baca|lihat|dapatkan|temukan) (?:berita|artikel|info).{0,80}\bdi (?:google news|whatsapp|telegram|channel)\b.{0,80}",
             r"(?:gabung|bergabung)(?:lah)? (?:di|ke|dengan) (?:channel|saluran|grup) (?:whatsapp|telegram|wa|kami)\b.{0,120}",
             r"download aplikasi .{0,120}",
         ),
@@ -85,7 +86,7 @@ GENERIC_LINE_RULES: tuple[LineRule, ...] = (
             r"[(\[]?\s*(?:baca(?: juga| pula)?|lihat(?: juga)?|simak(?: juga)?|artikel terkait|berita terkait"
             r"|read(?: also| more)?|tonton(?: juga)?|saksikan(?: juga)?|lihat video|video terkait)"
             r"(?: video)?\s*[:>»\-–]\s*.{0,180}",
-            r"(?:baca(?: juga| pula)?|artikel terkait|berita terkait|read also)",
+            r"(?:baca(?: juga| pula)?|artikel terkait|berita terkait|berita lainnya|read also)",
             r"(?:simak|tonton|saksikan|lihat) (?:juga )?video(?: pilihan)?(?: berikut| di bawah)?(?: ini)?\s*[:!.]?",
             r"(?:simak|tonton|saksikan|lihat)(?: juga)?(?: video)?\s*['\"“‘].{1,150}['\"”’]\s*:?",
             r"\[\s*gambas\s*:[^\]]*\]",
@@ -141,6 +142,10 @@ GENERIC_LINE_RULES: tuple[LineRule, ...] = (
         "pagination",
         _p(
             r"halaman(?:\s+\d+)+",
+            r"halaman\s*:?",
+            r"(?:halaman|page)\s*:?\s*\d+\s*(?:/|dari|of)\s*\d+",
+            r"\d{1,2}",
+            r"(?:show all|tampilkan semua|lihat semua|selanjutnya|berikutnya|sebelumnya|next|previous)\s*[»>]*",
             r"(?:halaman|page) (?:selanjutnya|berikutnya|sebelumnya|next|previous)\s*[»>]?",
             r"(?:selanjutnya|berikutnya|next)\s*[»>]+",
             r"klik (?:di ?sini|link ini|tautan ini) .{0,160}",
@@ -211,6 +216,7 @@ OUTLETS: tuple[OutletStyle, ...] = (
         r"liputan6(?:\.com)?",
         ("liputan6.com",),
         bylines=(rf"oleh\s+(?P<author>.+?)\s+pada\s+{_DATE_TAIL}",),
+        noise=(("share-prompt", r"perbesar"),),
     ),
     OutletStyle(
         "Antara",
@@ -233,7 +239,7 @@ OUTLETS: tuple[OutletStyle, ...] = (
         "Republika.co.id",
         r"republika(?:\.co\.id)?",
         ("republika.co.id",),
-        bylines=(r"rep\s*:\s*(?P<author>.+?)\s+red\s*:\s*(?P<editor>.+?)",),
+        bylines=(r"rep\s*:\s*(?P<author>.+?)\s*(?:/|\|)?\s+red\s*:\s*(?P<editor>.+?)",),
     ),
     OutletStyle("Medcom.id", r"medcom\.id|metrotvnews(?:\.com)?", ("medcom.id",)),
     OutletStyle(
@@ -301,6 +307,10 @@ AUTHOR_LINE = re.compile(
 EDITOR_LINE = re.compile(
     r"(?:editor|penyunting|redaktur|editing)\s*[:\-–]\s*(?P<name>.+?)\s*", re.IGNORECASE
 )
+#: ``Reporter`` or ``Editor`` alone on a line, the name on the next one (Tempo's page layout).
+BYLINE_LABEL = re.compile(
+    r"(?P<author>penulis|pewarta|reporter|wartawan|oleh)|(?P<editor>editor|penyunting|redaktur)\s*:?", re.IGNORECASE
+)
 #: ``Sumber: Reuters``: a source credit at the end of an article.
 CREDIT_LINE = re.compile(r"(?:sumber|source)\s*:\s*(?P<name>.{1,80}?)\s*", re.IGNORECASE)
 #: ``Marcheilla Ariesta • 12 Januari 2022 13:16``, ``Name | Rabu, 12/01/2022 13:16 WIB``.
@@ -313,7 +323,7 @@ DATE_PREFIX = re.compile(
 )
 #: A related-link label alone on its line (``Baca juga:``): the next heading-like line is the link.
 RELATED_LABEL = re.compile(
-    r"(?:baca(?: juga| pula)?|lihat(?: juga)?|simak(?: juga)?|artikel terkait|berita terkait|read(?: also| more)?)\s*[:>»]?",
+    r"(?:baca(?: juga| pula)?|lihat(?: juga)?|simak(?: juga)?|artikel terkait|berita terkait|berita lainnya|read(?: also| more)?)\s*[:>»]?",
     re.IGNORECASE,
 )
 #: Outlet brands that follow an author's name on detik/CNN-style bylines (``Name - detikNews``), or
@@ -333,8 +343,10 @@ _AGENCIES = (
     r"|freepik|unsplash|pexels|istimewa|dok\.?|dokumentasi|ilustrasi|medcom\.id|kompas\.com"
     r"|detikcom|cnn indonesia|tempo|kompas|the jakarta post|wikimedia commons"
 )
+_SITE = r"[a-z][\w-]*\.(?:com|co\.id|co|id|net)"
 CAPTION_CREDIT = re.compile(
-    rf"\(\s*(?:(?:foto|photo|gambar|image|sumber foto|credit)\s*:\s*[^()]{{1,80}}|(?:{_AGENCIES})(?:\s*[/,]\s*[^()]{{0,60}})?)\s*\)\.?\s*$",
+    rf"[(\[]\s*(?:(?:foto|photo|gambar|image|sumber foto|credit)\s*:\s*[^()\[\]]{{1,80}}"
+    rf"|(?:{_AGENCIES}|{BRAND}|{_SITE})(?:\s*[/,]\s*[^()\[\]]{{0,60}})?)\s*[)\]]\.?\s*$",
     re.IGNORECASE,
 )
 #: A credit after the caption's last sentence, without parentheses (kumparan): ``... rumahnya. Foto: Dok. X``.
@@ -358,7 +370,7 @@ DATELINE = re.compile(
 )
 #: ``Liputan6.com, Jakarta -``, ``REPUBLIKA.CO.ID, KENDARI --``, ``Suara.com -``: the brand first.
 BRAND_DATELINE = re.compile(
-    rf"(?P<outlet>{BRAND})(?:\s*,\s*(?P<place>{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,3}}))?\s*(?P<sep>--?|–|—)\s+(?=\S)",
+    rf"(?P<outlet>{BRAND}|{_SITE})(?:\s*,\s*(?P<place>{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,3}}))?\s*(?P<sep>--?|–|—)\s+(?=\S)",
     re.IGNORECASE,
 )
 
