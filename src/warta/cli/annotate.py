@@ -9,7 +9,10 @@ from typing import Optional
 
 import typer
 
+from warta.cli.help import Group
+
 app = typer.Typer(
+    cls=Group,
     help="Annotate in Label Studio: labeling config, push tasks, pull annotations, status.",
     no_args_is_help=True,
 )

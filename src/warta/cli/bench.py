@@ -13,7 +13,10 @@ from typing import Any
 
 import typer
 
+from warta.cli.help import Group
+
 app = typer.Typer(
+    cls=Group,
     help="Score systems on a labeled release: validate, score, compare, baselines, leaderboard.",
     no_args_is_help=True,
 )
