@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from warta.cli.help import Group
+from warta.cli.output import print_table
 
 app = typer.Typer(
     cls=Group,
@@ -188,11 +189,11 @@ def status_command(
     histogram = Table("annotations", "tasks", title="annotations per task")
     for count, tasks in status.annotations_per_task.items():
         histogram.add_row(str(count), str(tasks))
-    console.print(histogram)
+    print_table(console, histogram)
     annotators = Table("annotator", "annotations", title="annotators")
     for pseudonym, count in status.annotators.items():
         annotators.add_row(pseudonym, str(count))
-    console.print(annotators)
+    print_table(console, annotators)
     for article_id in status.duplicated_articles:
         console.print(f"[yellow]warning:[/] article {article_id} has several tasks")
 
@@ -277,7 +278,7 @@ def adjudicate_command(
         )
     for article_id in result.blocked:
         table.add_row(article_id, "[red]blocked[/]", "", "", "", "not written")
-    console.print(table)
+    print_table(console, table)
     counts = {action: sum(1 for item in plan if item.action == action) for action in ("create", "replace", "unchanged")}
     console.print(
         f"{len(result.gold)} gold documents ({counts['create']} created, {counts['replace']} replaced, "

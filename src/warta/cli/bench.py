@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from warta.cli.help import Group
+from warta.cli.output import print_table
 
 app = typer.Typer(
     cls=Group,
@@ -138,7 +139,7 @@ def score(
     if as_json:
         typer.echo(text, nl=False)
         return
-    _console().print(_results_table(results))
+    print_table(_console(), _results_table(results))
     if submission.filled:
         typer.echo(f"{len(submission.filled)} missing ids were scored as empty predictions (--allow-missing)")
     if out is not None:
@@ -162,7 +163,7 @@ def compare(
     if as_json:
         typer.echo(json.dumps(comparison, ensure_ascii=False, indent=2))
         return
-    _console().print(_comparison_table(comparison, str(a), str(b)))
+    print_table(_console(), _comparison_table(comparison, str(a), str(b)))
 
 
 def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
@@ -256,4 +257,4 @@ def print_leaderboard(board: Any) -> None:
             cells = [c.text + (f" {c.ci_text}" if c.ci_text else "") for c in e.cells]
             table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, mark)
         table.caption = t.signature
-        console.print(table)
+        print_table(console, table)

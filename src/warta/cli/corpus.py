@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from warta.cli.help import Group
+from warta.cli.output import print_table
 
 app = typer.Typer(cls=Group, help="Build the corpus from raw scrapes and manage its releases: build, inspect, verify, diff, publish.", no_args_is_help=True)
 
@@ -69,7 +70,7 @@ def build(
     for config, splits in report.counts.items():
         for split, rows in splits.items():
             table.add_row(config, split, str(rows))
-    console.print(table)
+    print_table(console, table)
     if report.private_out is not None:
         console.print(f"withheld labels of {', '.join(hide_labels)} -> {report.private_out} (private: never publish)")
     from rich.markup import escape
@@ -176,4 +177,4 @@ def inspect(
     console = Console(highlight=False)
     for article in articles:
         for part in render(article):
-            console.print(part)
+            print_table(console, part)
