@@ -189,6 +189,7 @@ class OutletStyle:
     noise: tuple[tuple[str, str], ...] = ()
 
 
+#: A date closing a byline (``21 Agu 2023, 09:45 WIB``); it must also parse as a date (structure.py).
 _DATE_TAIL = r"(?P<published>(?:\w+,?\s+)?\d{1,2}[\s/]\S+[\s/]\d{4}\S*(?:\s*[|,]?\s*\d{1,2}[:.]\d{2}(?:\s*\w{3,4})?)?)"
 
 OUTLETS: tuple[OutletStyle, ...] = (
