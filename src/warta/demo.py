@@ -64,7 +64,7 @@ def run_demo(
 
     say = step or (lambda _: None)
     refuse_release_destination(out, command="demo", replaces=True)
-    target = ensure_absent_or_empty(out)
+    target = ensure_absent_or_empty(out, hint="the demo never writes over a folder: pass a new or empty one with --out")
     raw_dir = Path(raw) if raw is not None else repository_path("corpus/raw")
     gold_dir = Path(gold) if gold is not None else repository_path("annotation/gold")
     sources = raw_dir.parent / "sources.yaml"

@@ -9,7 +9,11 @@ from typing import Optional
 
 import typer
 
+from warta.cli.help import Group
+from warta.cli.output import print_table
+
 app = typer.Typer(
+    cls=Group,
     help="Annotate in Label Studio: labeling config, push tasks, pull annotations, status.",
     no_args_is_help=True,
 )
@@ -63,9 +67,11 @@ def push_command(
     maximum_annotations: int = typer.Option(
         2,
         "--overlap",
-        "--maximum-annotations",
         min=1,
         help="Annotators each task of the overlap cohort is served to (for agreement).",
+    ),
+    legacy_maximum: Optional[int] = typer.Option(
+        None, "--maximum-annotations", min=1, hidden=True, help="Former name of --overlap."
     ),
     overlap_share: Optional[int] = typer.Option(
         None,
@@ -108,7 +114,7 @@ def push_command(
             project,
             batch_size=batch_size,
             predictions=not no_predictions,
-            maximum_annotations=maximum_annotations,
+            maximum_annotations=legacy_maximum if legacy_maximum is not None else maximum_annotations,
             schema=_schema(schema),
             on_batch=on_batch,
             overlap_share=overlap_share,
@@ -228,11 +234,11 @@ def status_command(
     histogram = Table("annotations", "tasks", title="annotations per task")
     for count, tasks in status.annotations_per_task.items():
         histogram.add_row(str(count), str(tasks))
-    console.print(histogram)
+    print_table(console, histogram)
     annotators = Table("annotator", "annotations", title="annotators")
     for pseudonym, count in status.annotators.items():
         annotators.add_row(pseudonym, str(count))
-    console.print(annotators)
+    print_table(console, annotators)
     for article_id in status.duplicated_articles:
         console.print(f"[yellow]warning:[/] article {article_id} has several tasks")
 
@@ -360,7 +366,7 @@ def adjudicate_command(
         )
     for article_id in result.blocked:
         table.add_row(article_id, "[red]blocked[/]", "", "", "", "not written")
-    console.print(table)
+    print_table(console, table)
     counts = {action: sum(1 for item in plan if item.action == action) for action in ("create", "replace", "unchanged")}
     console.print(
         f"{len(result.gold)} gold documents ({counts['create']} created, {counts['replace']} replaced, "

@@ -13,7 +13,11 @@ from typing import Any
 
 import typer
 
+from warta.cli.help import Group
+from warta.cli.output import print_table
+
 app = typer.Typer(
+    cls=Group,
     help="Score systems on a labeled release: validate, score, compare, baselines, leaderboard.",
     no_args_is_help=True,
 )
@@ -139,7 +143,7 @@ def score(
     if as_json:
         typer.echo(text, nl=False)
         return
-    _console().print(_results_table(results))
+    print_table(_console(), _results_table(results))
     if submission.filled:
         typer.echo(f"{len(submission.filled)} missing ids were scored as empty predictions (--allow-missing)")
     if out is not None:
@@ -173,7 +177,7 @@ def compare(
         return
     console = _console()
     console.width = max(console.width, 120)  # seven numeric columns
-    console.print(_comparison_table(comparison, names[0], names[1]))
+    print_table(console, _comparison_table(comparison, names[0], names[1]))
     if comparison["identical_statistics"]:
         typer.echo(f"{names[0]} and {names[1]} have identical per-document statistics: every difference is 0.")
     floor = comparison["smallest_p"]
@@ -285,6 +289,6 @@ def print_leaderboard(board: Any) -> None:
             cells = [c.text + (f" {c.ci_text}" if c.ci_text else "") for c in e.cells]
             table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, mark)
         table.caption = t.signature
-        console.print(table)
+        print_table(console, table)
         if t.inseparable:
             console.print(escape(t.inseparable))

@@ -13,7 +13,10 @@ from typing import Optional
 
 import typer
 
-app = typer.Typer(help="corpus commands.", no_args_is_help=True)
+from warta.cli.help import Group
+from warta.cli.output import print_table
+
+app = typer.Typer(cls=Group, help="Build the corpus from raw scrapes and manage its releases: build, inspect, verify, diff, publish.", no_args_is_help=True)
 
 
 def _safe(value: object) -> str:
@@ -57,7 +60,7 @@ def build(
     private_out: Optional[Path] = typer.Option(None, "--private-out", help="Private folder for the withheld labels (never published)."),
     changelog_from: Optional[Path] = typer.Option(None, "--changelog-from", help="Previous release: the CHANGELOG entry lists what changed since."),
     repo_id: str = typer.Option(_CARD_REPO, "--repo-id", help="Hub repo id used in the card's load_dataset examples."),
-    local_path: Optional[str] = typer.Option(None, "--local-path", help="Release path used in the card's local load_dataset examples (default corpus/releases/<version>, from the repository root)."),
+    local_path: Optional[str] = typer.Option(None, "--local-path", help="Release path used in the card's local load_dataset examples (default: corpus/releases/VERSION, relative to the repository root)."),
     licence: Optional[Path] = typer.Option(None, "--licence", help="Data licence file copied into the release (default: the repository's LICENSE-DATA)."),
     shard_rows: int = typer.Option(50_000, "--shard-rows", min=1, help="Rows per Parquet shard at most."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress."),
@@ -96,7 +99,7 @@ def build(
     for config, splits in report.counts.items():
         for split, rows in splits.items():
             table.add_row(_safe(config), _safe(split), str(rows))
-    console.print(table)
+    print_table(console, table)
     if report.private_out is not None:
         console.print(f"withheld labels of {_safe(', '.join(hide_labels))} -> {_safe(report.private_out)} (private: never publish)")
     for problem in skipped:
@@ -212,7 +215,7 @@ def inspect(
         console = Console(highlight=False)
         for article in articles:
             for part in render(article):
-                console.print(part)
+                print_table(console, part)
     for article in articles:
         if not article.cleaned.text.strip():
             where = article.source_file + (f", line {article.source_line}" if article.source_line else "")

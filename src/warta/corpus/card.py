@@ -199,7 +199,7 @@ def context(facts: CardFacts) -> dict[str, Any]:
         "sources": sources,
         "settings_json": json.dumps(facts.settings, ensure_ascii=False, indent=2, sort_keys=True) if facts.settings else None,
         "bibkey": "warta_" + re.sub(r"[^0-9a-zA-Z]+", "_", facts.version),
-        "outlets_recorded": sum(1 for a in facts.articles if a.outlet),
+        "outlets_recorded": sum(1 for a in facts.articles if a.outlet and not a.metadata.get("outlet_inferred")),
         "translated": sorted(a.id for a in facts.articles if facts.sources.get(a.id) and facts.sources[a.id].translated_from),
         "split_policy": (facts.settings or {}).get("splits") if isinstance(facts.settings, dict) else None,
     }

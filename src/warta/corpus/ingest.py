@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warta.article import Article
-from warta.corpus.clean import clean
+from warta.corpus import rules
+from warta.corpus.clean import Cleaned, clean
 from warta.corpus.dates import parse_datetime
 from warta.corpus.dedup import mark_duplicates
 from warta.corpus.readers import Problem, RawDocument, iter_raw, list_raw_files
@@ -53,6 +54,16 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
             f"{where}: no body text: every line was removed or read as metadata (title, byline, ...)",
             hint=f"check the scrape (warta corpus inspect {doc.source_file}); an article needs at least one paragraph",
         )
+    outlet, metadata = doc.outlet, dict(cleaned.extra)
+    if doc.site_name is not None:
+        metadata["site_name"] = doc.site_name
+    # An HTML page's "author" is sometimes the outlet (CNN Indonesia, kumparanNEWS), not a person.
+    author = doc.author if doc.author and not rules.OUTLET_SUFFIX.fullmatch(doc.author) else None
+    if outlet is None:
+        outlet, evidence = _inferred_outlet(doc, cleaned)
+        if outlet is not None:
+            metadata["outlet_inferred"] = True
+            metadata["outlet_evidence"] = evidence
     return Article(
         id=doc.id,
         source_file=doc.source_file,
@@ -60,17 +71,33 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
         raw_sha256=hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(),
         text=cleaned.text,
         title=doc.title or cleaned.title,
-        author=doc.author or cleaned.author,
+        author=author or cleaned.author,
         published=published,
         dateline=cleaned.dateline,
         section=cleaned.section,
         url=doc.url,
-        outlet=doc.outlet,
+        outlet=outlet,
         captions=cleaned.captions,
         removed=cleaned.removed,
         source_line=doc.source_line,
-        metadata=dict(cleaned.extra),
+        metadata=metadata,
     )
+
+
+def _inferred_outlet(doc: RawDocument, cleaned: Cleaned) -> tuple[str | None, str | None]:
+    """The outlet when the scrape did not record it: the page's site name if it is an outlet's
+    brand, else the URL's host, else what the text names."""
+    if doc.site_name is not None:
+        by_name = rules.identify_outlet([doc.site_name])
+        if by_name is not None:
+            return by_name[0], f"site name {doc.site_name}"
+    if doc.url is not None:
+        by_host = rules.outlet_for_host(doc.url)
+        if by_host is not None:
+            return by_host, f"url {doc.url}"
+    if cleaned.outlet is not None:
+        return cleaned.outlet, cleaned.outlet_evidence
+    return None, None
 
 
 def iter_articles(

@@ -13,7 +13,8 @@ Supported inputs, chosen by extension:
     given (``[A-Za-z0-9._-]``, 1-64 chars), else the first 16 hex digits of the SHA-256 of the line's
     bytes (without its line terminator).
 ``.html`` / ``.htm``
-    The main text extracted by trafilatura (the ``html`` extra); ``raw`` is that text.
+    The main text extracted by trafilatura (the ``html`` extra); ``raw`` is that text. The page's
+    publication time is kept (a page giving only a day gives a date); its site name is a hint.
 
 Ids: a file named ``NNN_<16 hex>.<ext>`` keeps ``<16 hex>``; other files get the first 16 hex digits
 of the SHA-256 of their bytes. Both are stable as long as the file is. Hidden files (``.name``) are
@@ -57,6 +58,9 @@ class RawDocument:
     published: str | None = None
     url: str | None = None
     outlet: str | None = None
+    #: An HTML page's site name as trafilatura reads it (``og:site_name``, a title suffix): a hint
+    #: (``nasional``, ``detikjateng``), not a recorded outlet; ingest maps it to one.
+    site_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -229,13 +233,16 @@ def _read_html(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
             hint="pip install 'warta[html]'",
         ) from None
     document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False
+        html, with_metadata=True, include_comments=False, include_tables=False,
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
     )
     extracted = document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
     text = extracted.get("text") or ""
     if not text.strip():
         raise _Bad(*_problem(rel, None, "no article text found in the HTML", "check that the page holds the article, not a consent or error page"))
     date = extracted.get("date")
+    if date and date.endswith("T00:00:00"):  # htmldate's filler when the page gives only a day
+        date = date[:10]
     yield RawDocument(
         id=file_id(path.name, data),
         source_file=rel,
@@ -245,7 +252,7 @@ def _read_html(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
         author=(extracted.get("author") or None),
         published=date or None,
         url=(extracted.get("url") or None),
-        outlet=(extracted.get("sitename") or None),
+        site_name=(extracted.get("sitename") or None),
     )
 
 
