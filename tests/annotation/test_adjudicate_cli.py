@@ -4,6 +4,7 @@ never overwriting gold in place, history with --replace, and the release text ch
 from __future__ import annotations
 
 import itertools
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -61,6 +62,7 @@ def make_release(folder: Path, body: str = BODY) -> Path:
         pa.table({"id": ["a1"], "title": [TITLE], "text": [body]}),
         folder / "documents" / "train-00000-of-00001.parquet",
     )
+    shard = folder / "documents" / "train-00000-of-00001.parquet"
     manifest = {
         "version": "0.1.0",
         "files": [
@@ -68,6 +70,9 @@ def make_release(folder: Path, body: str = BODY) -> Path:
                 "path": "documents/train-00000-of-00001.parquet",
                 "config": "documents",
                 "split": "train",
+                "rows": 1,
+                "bytes": shard.stat().st_size,
+                "sha256": hashlib.sha256(shard.read_bytes()).hexdigest(),
             }
         ],
     }
@@ -104,7 +109,7 @@ def test_agreement_bad_input_exit_codes(tmp_path: Path, capsys: pytest.CaptureFi
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"format": "warta.annotation.v1"}\n', encoding="utf-8")
     assert main(["annotate", "agreement", str(bad)]) == 2
-    assert "bad.jsonl:1" in capsys.readouterr().err
+    assert "bad.jsonl, line 1: not a warta annotation record: missing field(s) task_id" in capsys.readouterr().err
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
     assert main(["annotate", "agreement", str(empty)]) == 2
@@ -247,6 +252,7 @@ def test_labels_outside_the_schema_are_refused(
         tmp_path / "r.jsonl",
         [record("ann-1", [("NATO", "ALLIANCE")]), record("ann-2", [("NATO", "ALLIANCE")])],
     )
-    assert main(["annotate", "adjudicate", str(file), "--out", str(tmp_path / "gold")]) == 3
-    assert "ALLIANCE" in capsys.readouterr().err
+    # Refused when the records are read (bad input), before any vote is taken.
+    assert main(["annotate", "adjudicate", str(file), "--out", str(tmp_path / "gold")]) == 2
+    assert "'ALLIANCE' is not in the label schema" in capsys.readouterr().err
     assert not (tmp_path / "gold").exists() and not (tmp_path / "conflicts.json").exists()

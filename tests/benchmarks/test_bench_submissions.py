@@ -198,7 +198,7 @@ def test_meta_is_parsed_and_validated_strictly(tmp_path: Path) -> None:
         assert expected in message, message
     with pytest.raises(InputError, match="missing key 'date'"):
         parse_meta("name: a\nauthors: [b]\nurl: null\ndescription: c\n", "m")
-    with pytest.raises(InputError, match=r"m:2: not valid YAML"):
+    with pytest.raises(InputError, match=r"m, line 2: not valid YAML"):
         parse_meta("name: a\n  - b: [\n", "m")
     with pytest.raises(InputError, match="missing"):
         load_meta(tmp_path / "meta.yaml")
@@ -216,7 +216,7 @@ def test_system_folders(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unexpected file"):
         discover_systems(tmp_path / "subs")
     (tmp_path / "subs" / "bad name").mkdir()
-    with pytest.raises(InputError, match="not a valid system id"):
+    with pytest.raises(InputError, match="system id .* cannot be used as a file name"):
         discover_systems(tmp_path / "subs")
     empty = tmp_path / "only-meta"
     empty.mkdir()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from warta.annotation.connection import Connection, connect, service_errors
+from warta.annotation.connection import Connection, bounded_pages, connect, service_errors
 from warta.annotation.labelconfig import build_label_config
 from warta.annotation.tasks import make_task, release_task_data
 from warta.errors import InputError
@@ -60,9 +60,14 @@ class PushReport:
     seconds: float = 0.0
 
 
-def find_project(client: LabelStudio, title: str) -> Any | None:
+def find_project(client: LabelStudio, title: str, connection: Connection | None = None) -> Any | None:
     """The project titled exactly ``title``, or ``None``; two such projects are an error."""
-    matches = [p for p in client.projects.list(page_size=100, title=title) if p.title == title]
+    listing = (
+        bounded_pages(connection, lambda: client.projects.list(page_size=100, title=title), "api/projects/")
+        if connection is not None
+        else client.projects.list(page_size=100, title=title)
+    )
+    matches = [p for p in listing if getattr(p, "title", None) == title]
     if len(matches) > 1:
         ids = ", ".join(str(p.id) for p in matches)
         raise InputError(
@@ -72,9 +77,9 @@ def find_project(client: LabelStudio, title: str) -> Any | None:
     return matches[0] if matches else None
 
 
-def require_project(client: LabelStudio, title: str) -> Any:
+def require_project(client: LabelStudio, title: str, connection: Connection | None = None) -> Any:
     """The project titled exactly ``title``; its absence is an :class:`InputError` saying what to do."""
-    project = find_project(client, title)
+    project = find_project(client, title, connection)
     if project is None:
         raise InputError(
             f"Label Studio has no project titled {title!r}",
@@ -89,6 +94,7 @@ def ensure_project(
     label_config: str,
     maximum_annotations: int,
     model_version: str | None,
+    connection: Connection | None = None,
 ) -> tuple[int, bool]:
     """Create the project, or update the existing one's config; returns ``(id, created)``."""
     settings: dict[str, Any] = {
@@ -98,21 +104,38 @@ def ensure_project(
     if model_version is not None:
         # Pre-annotations from this model version are shown to annotators.
         settings.update(model_version=model_version, show_collab_predictions=True)
-    project = find_project(client, title)
+    project = find_project(client, title, connection)
     if project is None:
         created = client.projects.create(title=title, **settings)
-        return int(created.id), True
-    client.projects.update(project.id, **settings)
-    return int(project.id), False
+        return project_id_of(created, connection, "api/projects/ (create)"), True
+    project_id = project_id_of(project, connection, "api/projects/")
+    client.projects.update(project_id, **settings)
+    return project_id, False
 
 
-def existing_tasks(client: LabelStudio, project_id: int) -> dict[str, list[tuple[int, str | None]]]:
+def project_id_of(project: Any, connection: Connection | None, endpoint: str) -> int:
+    value = getattr(project, "id", None)
+    if isinstance(value, bool) or not isinstance(value, int):
+        from warta.annotation.connection import malformed
+
+        if connection is None:
+            raise InputError(f"{endpoint}: the project has no id")
+        raise malformed(connection, endpoint, "a project without a numeric id")
+    return value
+
+
+def existing_tasks(
+    client: LabelStudio, project_id: int, connection: Connection | None = None
+) -> dict[str, list[tuple[int, str | None]]]:
     """article_id -> [(task id, text_sha256)] for every task of the project that has an article id."""
     found: dict[str, list[tuple[int, str | None]]] = {}
-    for task in client.tasks.list(
-        project=project_id, page_size=_LIST_PAGE_SIZE, fields="task_only", include="id,data"
-    ):
-        data = task.data or {}
+
+    def first() -> Any:
+        return client.tasks.list(project=project_id, page_size=_LIST_PAGE_SIZE, fields="task_only", include="id,data")
+
+    listing = bounded_pages(connection, first, "api/tasks/") if connection is not None else first()
+    for task in listing:
+        data = task.data if isinstance(getattr(task, "data", None), dict) else {}
         article_id = data.get("article_id")
         if article_id is not None:
             found.setdefault(str(article_id), []).append((int(task.id), data.get("text_sha256")))
@@ -156,9 +179,9 @@ def push_tasks(
 
     with service_errors(connection, f"preparing project {title!r}"):
         project_id, created = ensure_project(
-            client, title, build_label_config(schema), maximum_annotations, model_version
+            client, title, build_label_config(schema), maximum_annotations, model_version, connection
         )
-        existing = existing_tasks(client, project_id)
+        existing = existing_tasks(client, project_id, connection)
 
     report = PushReport(
         project_id, title, created, articles=len(tasks_data), model_version=model_version
@@ -233,8 +256,14 @@ def push_release(
     on_batch: Callable[[int, int], None] | None = None,
     client: LabelStudio | None = None,
 ) -> PushReport:
-    """Push the ``documents`` of a release, with the offline gazetteer tagger's pre-annotations."""
-    tasks_data = release_task_data(Release.open(release_dir))
+    """Push the ``documents`` of a release, with the offline gazetteer tagger's pre-annotations.
+
+    The release's files are checked against its manifest first (:meth:`Release.check_files`): a
+    tampered release is refused (exit 3) before anything reaches the server.
+    """
+    release = Release.open(release_dir)
+    release.check_files()
+    tasks_data = release_task_data(release)
     tagger = None
     if predictions:
         from warta.tagger import GazetteerTagger

@@ -46,9 +46,15 @@ class TaskGold:
 def load_task_gold(
     release: str | Path | Release, task: str, split: str = "test", schema: LabelSchema | None = None
 ) -> TaskGold:
+    """The gold of ``task`` and ``split``, from a release whose files match its manifest.
+
+    :meth:`Release.check_files` runs first (exit 3 on a mismatch): the signature's data hash is the
+    manifest's, so it only identifies the bytes scored if those bytes are the manifest's.
+    """
     check_task(task)
     schema = schema or load_schema()
     release = release if isinstance(release, Release) else Release.open(release)
+    release.check_files()
     rows = release.read(task, split, schema=schema)
     entities: dict[str, list[EntitySpan]] = {}
     if task == "summarization" and "ner" in release.configs() and split in release.splits("ner"):

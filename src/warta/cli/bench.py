@@ -13,9 +13,12 @@ from typing import Any
 
 import typer
 
+from warta.cli.arguments import CheckedGroup
+
 app = typer.Typer(
     help="Score systems on a labeled release: validate, score, compare, baselines, leaderboard.",
     no_args_is_help=True,
+    cls=CheckedGroup,
 )
 
 _TASK_HELP = "Task: ner, stance or summarization."
@@ -53,9 +56,10 @@ def _fmt(value: Any) -> str:
 
 
 def _results_table(results: dict[str, Any]) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{results['task']} · {results.get('system') or 'submission'} · {results['split']} ({results['n_documents']} rows)")
+    table = Table(title=escape(f"{results['task']} · {results.get('system') or 'submission'} · {results['split']} ({results['n_documents']} rows)"))
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("95% CI", justify="right")
@@ -63,8 +67,8 @@ def _results_table(results: dict[str, Any]) -> Any:
     for name in [primary, *sorted(m for m in results["metrics"] if m != primary)]:
         m = results["metrics"][name]
         ci = "" if m["ci_low"] is None else f"[{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]"
-        table.add_row(f"{name} (primary)" if name == primary else name, _fmt(m["value"]), ci)
-    table.caption = results["signature"]
+        table.add_row(escape(f"{name} (primary)" if name == primary else name), _fmt(m["value"]), ci)
+    table.caption = escape(results["signature"])
     return table
 
 
@@ -120,6 +124,10 @@ def score(
     from warta.benchmarks.submissions import InvalidSubmissionError, check_task
     from warta.fsutil import write_text_atomic
 
+    from warta.paths import refuse_release_destination
+
+    if out is not None:
+        refuse_release_destination(out, command="bench score")
     options = _options(seed, resamples, tokenizer, stemmer)
     task_gold = load_task_gold(gold, check_task(task), split)
     try:
@@ -151,7 +159,11 @@ def compare(
     resamples: int = typer.Option(1000, "--resamples", min=1, help="Paired bootstrap resamples."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
 ) -> None:
-    """Paired significance of the difference between two systems, per metric."""
+    """Paired significance of the difference between two systems, per metric.
+
+    Both files are checked against results.schema.json and for ranges (finite numbers, proportions
+    in [0, 1]) first: an edited results file is bad input (exit 2), naming the file and field.
+    """
     from warta.benchmarks import results as results_io
     from warta.benchmarks.scoring import compare_results
 
@@ -163,9 +175,10 @@ def compare(
 
 
 def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"A = {a}   B = {b}")
+    table = Table(title=escape(f"A = {a}   B = {b}"))
     metrics = comparison.get("metrics", {})
     columns: list[str] = []
     for entry in metrics.values():
@@ -179,11 +192,11 @@ def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
         cells = []
         for key in columns:
             value = entry.get(key)
-            cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else str(value)))
-        table.add_row(name, *cells)
+            cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else escape(str(value))))
+        table.add_row(escape(name), *cells)
     extra = {k: v for k, v in comparison.items() if k != "metrics" and not isinstance(v, (dict, list))}
     if extra:
-        table.caption = "  ".join(f"{k}: {v}" for k, v in extra.items())
+        table.caption = escape("  ".join(f"{k}: {v}" for k, v in extra.items()))
     return table
 
 
@@ -197,7 +210,9 @@ def baselines(
 ) -> None:
     """Run the offline baselines and write them as ordinary submissions."""
     from warta.benchmarks.baselines import build_baselines, write_baselines
+    from warta.paths import refuse_release_destination
 
+    refuse_release_destination(out, command="bench baselines", replaces=replace)
     console = _console(stderr=True)
     with console.status("running baselines") as status:
         built = build_baselines(release, split, k=k, progress=lambda step: status.update(f"baseline {step}"))
@@ -220,9 +235,15 @@ def leaderboard(
     alpha: float = typer.Option(0.05, "--alpha", min=0.0, max=1.0, help="Significance level for 'not different from the best'."),
     tokenizer: str = typer.Option("indonesian", "--tokenizer", help="ROUGE tokenizer: indonesian or rouge_score."),
 ) -> None:
-    """Rescore every submission; write LEADERBOARD.md, leaderboard.csv, leaderboard.html, results/."""
-    from warta.benchmarks.leaderboard import build_leaderboard, write_leaderboard
+    """Rescore every submission; write LEADERBOARD.md, leaderboard.csv, leaderboard.html, results/.
 
+    The release's files are checked against its manifest first (a tampered release is exit 3), and
+    --out may not be, be inside or (with --replace) hold a release folder (exit 4).
+    """
+    from warta.benchmarks.leaderboard import build_leaderboard, write_leaderboard
+    from warta.paths import refuse_release_destination
+
+    refuse_release_destination(out, command="bench leaderboard", replaces=replace)
     options = _options(seed, resamples, tokenizer, False)
     console = _console(stderr=True)
     with console.status("scoring submissions") as status:
@@ -242,15 +263,15 @@ def print_leaderboard(board: Any) -> None:
 
     console = _console()
     for t in board.tasks:
-        table = Table(title=f"{t.title} · ranked by {t.primary_label} · release {board.release_version} {board.split}")
+        table = Table(title=escape(f"{t.title} · ranked by {t.primary_label} · release {board.release_version} {board.split}"))
         table.add_column("#", justify="right")
         table.add_column("system")
         for c in t.columns:
-            table.add_column(c["label"], justify="right")
+            table.add_column(escape(c["label"]), justify="right")
         table.add_column("")
         for e in t.entries:
             mark = {"best": "best", "tied": f"≈ best (p={e.p_value_text})", "oracle": "oracle", "worse": ""}[e.status]
-            cells = [c.text + (f" {c.ci_text}" if c.ci_text else "") for c in e.cells]
-            table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, mark)
-        table.caption = t.signature
+            cells = [escape(c.text + (f" {c.ci_text}" if c.ci_text else "")) for c in e.cells]
+            table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, escape(mark))
+        table.caption = escape(t.signature)
         console.print(table)
