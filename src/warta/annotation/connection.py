@@ -137,6 +137,10 @@ def service_errors(connection: Connection, doing: str) -> Iterator[None]:
             ),
             hint="check the URL and that the server is healthy",
         ) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # The SDK builds its objects from whatever JSON came back: an answer of the wrong shape
+        # (a list where an object belongs, text that is not JSON) surfaces as one of these.
+        raise malformed(connection, doing, f"an answer of an unexpected shape ({type(exc).__name__})") from None
 
 
 def _api_error(connection: Connection, doing: str, exc: Any) -> ServiceError:
@@ -174,7 +178,7 @@ def connect(connection: Connection) -> LabelStudio:
     """An SDK client for ``connection``, checked with one request so that a wrong URL or key fails here."""
     from label_studio_sdk import LabelStudio
 
-    with service_errors(connection, "checking the connection"):
+    with service_errors(connection, "checking the connection at api/current-user/whoami"):
         client = LabelStudio(
             base_url=connection.url, api_key=connection.api_key, timeout=connection.timeout
         )
@@ -187,9 +191,9 @@ LISTING_DEADLINE_FACTOR = 4
 
 
 def malformed(connection: Connection, endpoint: str, problem: str) -> ServiceError:
-    """A server answer warta cannot use: exit 5, naming the endpoint."""
+    """A server answer warta cannot use: exit 5, naming the endpoint (or what warta was doing)."""
     return ServiceError(
-        connection.redact(f"Label Studio at {connection.url} sent a malformed answer to {endpoint}: {problem}"),
+        connection.redact(f"Label Studio at {connection.url} sent a malformed answer ({endpoint}): {problem}"),
         hint="is this a Label Studio server (1.20 or later)? check the URL and the server's log",
     )
 

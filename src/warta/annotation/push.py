@@ -124,6 +124,17 @@ def project_id_of(project: Any, connection: Connection | None, endpoint: str) ->
     return value
 
 
+def _check_import_answer(answer: Any, connection: Connection, project_id: int) -> None:
+    """Community answers with the number of tasks imported, other editions with an import id."""
+    from warta.annotation.connection import malformed
+
+    extra = getattr(answer, "model_extra", None) or {}
+    counted = getattr(answer, "task_count", None)
+    queued = extra.get("import") if isinstance(extra, dict) else None
+    if not any(isinstance(v, int) and not isinstance(v, bool) for v in (counted, queued)):
+        raise malformed(connection, f"api/projects/{project_id}/import", "no task_count (nor an import id) in the answer")
+
+
 def existing_tasks(
     client: LabelStudio, project_id: int, connection: Connection | None = None
 ) -> dict[str, list[tuple[int, str | None]]]:
@@ -227,7 +238,7 @@ def push_tasks(
                 # No automatic retry: a retried import whose first attempt did commit would
                 # duplicate tasks. A failed push is completed by running it again, which skips
                 # what is there.
-                client.projects.import_tasks(
+                answer = client.projects.import_tasks(
                     id=project_id,
                     request=batch,
                     request_options={
@@ -235,6 +246,7 @@ def push_tasks(
                         "max_retries": 0,
                     },
                 )
+            _check_import_answer(answer, connection, project_id)
             report.created += len(batch)
             report.predictions += sum(len(task.get("predictions", [])) for task in batch)
             report.batches += 1
