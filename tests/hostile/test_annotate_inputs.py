@@ -188,3 +188,12 @@ def test_markup_in_records_is_printed_as_text(tmp_path: Path, capsys: pytest.Cap
     outcome = run(capsys, "annotate", "agreement", str(file), "--resamples", "0")
     assert outcome.code == 0, outcome.err
     assert "[/red]x[bold]" in outcome.out
+
+
+@pytest.mark.parametrize("which", ["json", "md"])
+def test_conflicts_report_naming_a_folder_is_refused_before_any_gold(which: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "records.jsonl"
+    file.write_bytes(line(record()) + b"\n" + GOOD + b"\n")
+    (tmp_path / f"report.{which}").mkdir()
+    Case(f"adjudicate/conflicts-{which}-folder", ["annotate", "adjudicate", str(file), "--out", str(tmp_path / "gold"),
+         "--conflicts", str(tmp_path / "report.json")], 2, rf"report\.{which}: is a folder", watch=[tmp_path]).check(capsys)

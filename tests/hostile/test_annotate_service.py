@@ -187,3 +187,9 @@ def test_the_reported_loop_ends(tmp_path: Path, capsys: pytest.CaptureFixture[st
                        r"malformed answer \(api/projects/\): page 1 holds str, not a list", watch=[tmp_path]).check(capsys)
     assert len(service.requests) == 2  # whoami, then the first page of projects
     assert outcome.err.count("error:") == 1
+
+
+def test_pull_out_naming_a_folder_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = command_args("pull", tmp_path, url=dead_url())
+    (tmp_path / "out" / "records.jsonl").mkdir(parents=True)
+    Case("pull/out-is-folder", [*args, "--force"], 2, r"records\.jsonl: is a folder", watch=[tmp_path]).check(capsys)

@@ -355,6 +355,8 @@ def pull(
     started = time.perf_counter()
     target = Path(out)
     refuse_release_destination(target, command="annotate pull")
+    if target.is_dir():
+        raise InputError(f"{target}: is a folder", hint="--out names the JSONL file to write, e.g. records.jsonl")
     if target.exists() and not force:
         raise OutputExistsError(
             f"{target} already exists", hint="pass --force to replace it, or choose another --out"

@@ -274,6 +274,11 @@ def adjudicate_command(
     report_md = report_json.with_suffix(".md")
     for destination in (out, report_json, report_md):
         refuse_release_destination(destination, command="annotate adjudicate")
+    for report in (report_json, report_md):
+        if report.is_dir():
+            from warta.errors import InputError
+
+            raise InputError(f"{report}: is a folder", hint="--conflicts names the JSON report to write (its .md twin goes beside it)")
     label_schema = _schema(schema)
     result = adjudicate(_annotation_records(file, schema), min_votes=min_votes)
     check_gold(result, label_schema)

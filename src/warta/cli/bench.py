@@ -128,6 +128,10 @@ def score(
 
     if out is not None:
         refuse_release_destination(out, command="bench score")
+        if out.is_dir():
+            from warta.errors import InputError
+
+            raise InputError(f"{out}: is a folder", hint="--out names the results file to write, e.g. results.json")
     options = _options(seed, resamples, tokenizer, stemmer)
     task_gold = load_task_gold(gold, check_task(task), split)
     try:
