@@ -4,7 +4,6 @@ never overwriting gold in place, history with --replace, and the release text ch
 from __future__ import annotations
 
 import itertools
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -57,6 +56,8 @@ def make_release(folder: Path, body: str = BODY) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from warta.fsutil import sha256_file
+
     (folder / "documents").mkdir(parents=True)
     pq.write_table(
         pa.table({"id": ["a1"], "title": [TITLE], "text": [body]}),
@@ -72,7 +73,7 @@ def make_release(folder: Path, body: str = BODY) -> Path:
                 "split": "train",
                 "rows": 1,
                 "bytes": shard.stat().st_size,
-                "sha256": hashlib.sha256(shard.read_bytes()).hexdigest(),
+                "sha256": sha256_file(shard),
             }
         ],
     }
