@@ -24,7 +24,12 @@ _API_KEY = typer.Option(
     help="Label Studio access token \\[default: $LABEL_STUDIO_API_KEY]. Prefer the variable: flags end up in shell history.",
     show_default=False,
 )
-_TIMEOUT = typer.Option(300.0, "--timeout", min=1.0, help="Seconds to wait for one server request.")
+_TIMEOUT = typer.Option(
+    300.0,
+    "--timeout",
+    min=1.0,
+    help="Seconds to wait for one server request (and for an export); a paged listing gets 4 times this in all.",
+)
 _SCHEMA = typer.Option(None, "--schema", help="Label schema YAML \\[default: the packaged annotation/schema.yaml].")
 _KEY_FILE = typer.Option(
     None,
