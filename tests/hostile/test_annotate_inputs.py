@@ -94,6 +94,7 @@ RECORD_PAYLOADS: dict[str, tuple[bytes, str]] = {
     "nan-lead-time": (line(record()).replace(b'"lead_time": null', b'"lead_time": NaN'), r"line 1: refused JSON: NaN is not a number"),
     "overflowing-lead-time": (line(record()).replace(b'"lead_time": null', b'"lead_time": 1e999'), r"line 1: refused JSON: the number 1e999 is out of range"),
     "bad-json": (b'{"format": ', r"records\.jsonl, line 1: not valid JSON"),
+    "edited-text": (line(record(text=TEXT.replace("Rusia", "Cina!"))), r"line 1: .*text_sha256 is not the SHA-256 of text"),
 }
 
 

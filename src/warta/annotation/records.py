@@ -7,6 +7,7 @@ against it when the record was made; ``annotator`` is a stable pseudonym, never 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -70,7 +71,8 @@ class AnnotationRecord:
     def from_dict(cls, data: Any, schema: LabelSchema | None = None) -> AnnotationRecord:
         """A record from its JSON object, every field checked for type and range.
 
-        Offsets must be integers with ``0 <= start < end <= len(text)``; the article id must be
+        Offsets must be integers with ``0 <= start < end <= len(text)``; ``text_sha256`` must be the
+        hash of ``text`` (text is checked before the hash, so a lone surrogate is named as such); the article id must be
         usable as a file name (it names the gold file); with ``schema``, entity labels, stance
         labels and targets must be the schema's. Raises ``ValueError`` saying which field is wrong.
         """
@@ -109,6 +111,8 @@ class AnnotationRecord:
             document_stance=document_stance,
             summary=data.get("summary"),
         )
+        if record.text_sha256 != hashlib.sha256(text.encode("utf-8")).hexdigest():
+            raise ValueError("text_sha256 is not the SHA-256 of text (the record was edited after it was pulled)")
         if schema is not None:
             check_labels(record, schema)
         return record
