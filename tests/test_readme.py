@@ -82,7 +82,7 @@ def test_researcher_shell_session_runs_as_written() -> None:
 
 def test_maintainer_session_runs_as_written_and_the_committed_leaderboard_is_current(tmp_path: Path) -> None:
     (block,) = blocks("For leaderboard maintainers", "sh")
-    for folder in ("corpus/releases/1.0.0", "benchmarks/submissions", "benchmarks/leaderboard"):
+    for folder in ("corpus/releases/1.0.0", "annotation/gold", "benchmarks/submissions", "benchmarks/leaderboard"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     lines = commands(block)
     for line in lines:

@@ -137,7 +137,7 @@ def test_duplicate_ids_raise_or_are_skipped(tmp_path: Path, raw_dir: Path) -> No
     raw = tmp_path / "raw"
     data = (raw_dir / MEDCOM).read_bytes()
     write(raw, MEDCOM, data)
-    write(raw, "copy.jsonl", json.dumps({"id": "e868b1205f427ac5", "text": "Teks lain yang berbeda sekali isinya."}).encode())
+    write(raw, "copy.jsonl", json.dumps({"id": "e868b1205f427ac5", "text": "Teks lain yang berbeda sekali isinya, ditulis cukup panjang agar terbaca sebagai paragraf."}).encode())
     with pytest.raises(InputError) as info:
         ingest(raw)
     assert "copy.jsonl, line 1: duplicate id e868b1205f427ac5" in str(info.value)

@@ -69,6 +69,9 @@ def _results_table(results: dict[str, Any]) -> Any:
         ci = "" if m["ci_low"] is None else f"[{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]"
         table.add_row(escape(f"{name} (primary)" if name == primary else name), _fmt(m["value"]), ci)
     table.caption = escape(results["signature"])
+    note = results["metrics"][primary].get("ci_note")
+    if note:
+        table.caption += escape(f"\n{primary} interval: {note}")
     return table
 
 
@@ -117,13 +120,13 @@ def score(
     system: str | None = typer.Option(None, "--system", help="System name written into the results."),
     max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes", min=1, help=_MAX_BYTES_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the results JSON instead of a table."),
+    gold_dir: Path | None = typer.Option(None, "--gold-dir", help="Gold folder the release was built from (e.g. annotation/gold): adds the gold agreement slice."),
 ) -> None:
     """Score a submission against a labeled release; print a table and write results JSON."""
     from warta.benchmarks.evaluate import load_task_gold, score_file
     from warta.benchmarks.results import dumps
     from warta.benchmarks.submissions import InvalidSubmissionError, check_task
     from warta.fsutil import write_text_atomic
-
     from warta.paths import refuse_release_destination
 
     if out is not None:
@@ -133,7 +136,7 @@ def score(
 
             raise InputError(f"{out}: is a folder", hint="--out names the results file to write, e.g. results.json")
     options = _options(seed, resamples, tokenizer, stemmer)
-    task_gold = load_task_gold(gold, check_task(task), split)
+    task_gold = load_task_gold(gold, check_task(task), split, gold_dir=gold_dir)
     try:
         results, submission = score_file(
             task_gold, predictions, options=options, system=system, allow_missing=allow_missing, max_bytes=max_bytes
@@ -167,15 +170,32 @@ def compare(
 
     Both files are checked against results.schema.json and for ranges (finite numbers, proportions
     in [0, 1]) first: an edited results file is bad input (exit 2), naming the file and field.
+
+    p_permutation is the paired permutation test (exact, all 2^n swaps, up to 20 documents;
+    approximate randomisation above: see the "exact" column). p_bootstrap is the paired bootstrap
+    (sacreBLEU's): it is unreliable on small test sets, where its centred resamples cannot reach
+    the observed difference and p falls to its floor 1/(resamples+1) whatever the data.
     """
     from warta.benchmarks import results as results_io
     from warta.benchmarks.scoring import compare_results
 
-    comparison = compare_results(results_io.load(a), results_io.load(b), seed=seed, trials=trials, resamples=resamples)
+    ra, rb = results_io.load(a), results_io.load(b)
+    names = (ra.get("system") or a.name, rb.get("system") or b.name)
+    comparison = compare_results(ra, rb, seed=seed, trials=trials, resamples=resamples, names=names)
     if as_json:
         typer.echo(json.dumps(comparison, ensure_ascii=False, indent=2))
         return
-    _console().print(_comparison_table(comparison, str(a), str(b)))
+    console = _console()
+    console.width = max(console.width, 120)  # seven numeric columns
+    console.print(_comparison_table(comparison, names[0], names[1]))
+    if comparison["identical_statistics"]:
+        typer.echo(f"{names[0]} and {names[1]} have identical per-document statistics: every difference is 0.")
+    floor = comparison["smallest_p"]
+    if floor > 0.05:
+        typer.echo(
+            f"n = {comparison['n_documents']} documents cannot separate systems at α = 0.05 "
+            f"(the smallest possible p is {floor:.3g})."
+        )
 
 
 def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
@@ -196,7 +216,10 @@ def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
         cells = []
         for key in columns:
             value = entry.get(key)
-            cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else escape(str(value))))
+            if isinstance(value, bool):
+                cells.append("yes" if value else "no")
+            else:
+                cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else escape(str(value))))
         table.add_row(escape(name), *cells)
     extra = {k: v for k, v in comparison.items() if k != "metrics" and not isinstance(v, (dict, list))}
     if extra:
@@ -238,6 +261,7 @@ def leaderboard(
     resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples."),
     alpha: float = typer.Option(0.05, "--alpha", min=0.0, max=1.0, help="Significance level for 'not different from the best'."),
     tokenizer: str = typer.Option("indonesian", "--tokenizer", help="ROUGE tokenizer: indonesian or rouge_score."),
+    gold_dir: Path | None = typer.Option(None, "--gold-dir", help="Gold folder the release was built from (e.g. annotation/gold): adds the gold agreement slice."),
 ) -> None:
     """Rescore every submission; write LEADERBOARD.md, leaderboard.csv, leaderboard.html, results/.
 
@@ -252,7 +276,7 @@ def leaderboard(
     console = _console(stderr=True)
     with console.status("scoring submissions") as status:
         board = build_leaderboard(
-            release, submissions, split=split, options=options, alpha=alpha,
+            release, submissions, split=split, options=options, alpha=alpha, gold_dir=gold_dir,
             progress=lambda step: status.update(f"scoring {step}"),
         )
     path = write_leaderboard(board, out, replace=replace)
@@ -274,8 +298,15 @@ def print_leaderboard(board: Any) -> None:
             table.add_column(escape(c["label"]), justify="right")
         table.add_column("")
         for e in t.entries:
-            mark = {"best": "best", "tied": f"≈ best (p={e.p_value_text})", "oracle": "oracle", "worse": ""}[e.status]
+            mark = {
+                "best": "best", "tied": f"≈ best (p={e.p_value_text})", "oracle": "oracle", "worse": "",
+                "inseparable": "inseparable",
+            }[e.status]
+            if e.note:
+                mark = f"{mark} ({e.note})".strip()
             cells = [escape(c.text + (f" {c.ci_text}" if c.ci_text else "")) for c in e.cells]
             table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, escape(mark))
         table.caption = escape(t.signature)
         console.print(table)
+        if t.inseparable:
+            console.print(escape(t.inseparable))

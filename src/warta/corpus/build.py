@@ -31,15 +31,17 @@ from warta.corpus import card as card_module
 from warta.corpus import changelog, croissant, hide, manifest, parquet
 from warta.corpus.labeled import Gold, check_gold, labeled_rows
 from warta.corpus.sources import SourceNote
-from warta.errors import InputError
+from warta.errors import InputError, ReleaseError
 from warta.features import CONFIGS, features_for
 from warta.fsutil import atomic_directory, ensure_absent_or_empty, sha256_file
+from warta.inputs import read_text
+from warta.paths import describe, refuse_release_destination
 from warta.release import CARD, CHANGELOG, MANIFEST, SPLITS, Release
 from warta.schema import LabelSchema, load_schema
 
 LICENCE_FILE = "LICENSE-DATA"
 CROISSANT = "croissant.json"
-_SPLIT_NAME = re.compile(r"^[a-z]+$")
+_SPLIT_NAME = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -93,7 +95,7 @@ def check_articles(articles: Sequence[Article]) -> list[Article]:
                 hint="ids must be unique; rename one file or drop the duplicate",
             )
         seen[article.id] = article
-        if article.split is None or not _SPLIT_NAME.match(str(article.split)):
+        if article.split is None or not _SPLIT_NAME.fullmatch(str(article.split)):
             raise InputError(f"{where}: article {article.id} has no valid split ({article.split!r})", hint="assign splits before building")
         for span in article.removed:
             if not (0 <= span.start <= span.end <= len(article.raw)) or article.raw[span.start : span.end] != span.text:
@@ -187,6 +189,27 @@ def _check_bump(diff: dict[str, Any], version: str) -> None:
     diff["bump"] = need
 
 
+_UNSAFE_LOCAL_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\"'`\\]")
+
+
+def _check_local_path(value: str) -> str:
+    """The card quotes ``--local-path`` in Python and Markdown: no quotes, backslashes or control characters."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"--local-path {describe(value)} is not valid Unicode") from None
+    if not value or _UNSAFE_LOCAL_PATH.search(value):
+        raise InputError(f"--local-path {describe(value)} holds a quote, backslash or control character", hint="give a plain path, e.g. corpus/releases/1.0.0")
+    return value
+
+
+def _refuse_release_destinations(out: Path, private_out: str | Path | None) -> None:
+    """A new release is never built inside another one (releases are read-only once built)."""
+    refuse_release_destination(out, command="corpus build")
+    if private_out is not None:
+        refuse_release_destination(private_out, command="corpus build")
+
+
 def build_release(
     articles: Sequence[Article],
     out: str | Path,
@@ -207,10 +230,10 @@ def build_release(
 ) -> BuildReport:
     """Write the release of ``articles`` to ``out`` (which must be absent or empty)."""
     manifest.check_version(version)
-    local_path = local_path or f"corpus/releases/{version}"
-    if not re.match(r"^[\w.-]+/[\w.-]+$", repo_id):
-        raise InputError(f"repo id {repo_id!r} is not of the form ORG/NAME")
+    local_path = _check_local_path(local_path or f"corpus/releases/{version}")
+    manifest.check_repo_id(repo_id)
     out = Path(out)
+    _refuse_release_destinations(out, private_out)
     schema = schema or load_schema()
     ordered = check_articles(articles)
     if isinstance(gold, (str, Path)):
@@ -219,7 +242,7 @@ def build_release(
         check_gold(gold, ordered, schema)
     hidden = sorted(set(hide_labels), key=split_order)
     for split in hidden:
-        if not _SPLIT_NAME.match(split):
+        if not _SPLIT_NAME.fullmatch(split):
             raise InputError(f"--hide-labels: {split!r} is not a split name")
     if hidden and private_out is None:
         raise InputError("--hide-labels needs --private-out: the withheld labels must go somewhere", hint="pass --private-out DIR (a folder that is never published)")
@@ -244,7 +267,7 @@ def build_release(
         if manifest.version_key(old.version) >= manifest.version_key(version):
             raise InputError(f"version {version} is not newer than {old.version} in {changelog_from}", hint="bump the version (semver)")
         previous_path = old.path / CHANGELOG
-        previous = previous_path.read_text(encoding="utf-8") if previous_path.is_file() else None
+        previous = read_text(previous_path, error=ReleaseError, what="changelog") if previous_path.is_file() else None
     doc_rows = [document_row(a) for a in ordered]
     labeled = labeled_rows(ordered, gold, schema) if gold is not None else {}
     public_labeled = {
@@ -354,6 +377,7 @@ def build_from_raw(
     from warta.corpus.sources import load_source_notes
 
     manifest.check_version(version)
+    _refuse_release_destinations(Path(out), options.get("private_out"))
     ensure_absent_or_empty(out)
     if options.get("private_out") is not None:
         ensure_absent_or_empty(options["private_out"])

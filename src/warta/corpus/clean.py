@@ -1,6 +1,6 @@
 """Turn the raw text of one scraped article into metadata, body paragraphs and removed spans.
 
-The raw text is split into lines (``\\n``, a ``\\r`` before it belongs to the terminator, a leading
+The raw text is split into lines (``\\n``, ``\\r\\n`` or a lone ``\\r``; a leading
 BOM is not content). Every line gets exactly one :class:`LineDecision`:
 
 * ``kept``: a body paragraph or a subheading; ``text`` is these lines, stripped, joined by ``"\\n\\n"``.
@@ -21,6 +21,7 @@ headline the scraper dropped into the text.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -96,19 +97,23 @@ class Cleaned:
 
 
 def split_lines(raw: str) -> list[Line]:
-    """Lines of ``raw`` with their offsets; a final newline does not start another line."""
+    """Lines of ``raw`` with their offsets; a final line break does not start another line.
+
+    A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac line endings): the terminator is not
+    part of the line, and offsets index ``raw`` unchanged."""
     pos = 1 if raw.startswith("\ufeff") else 0
-    parts = raw[pos:].split("\n")
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()
     lines: list[Line] = []
-    for number, part in enumerate(parts, start=1):
-        if part.endswith("\r"):
-            lines.append(Line(number, pos, pos + len(part) - 1, part[:-1]))
-        else:
-            lines.append(Line(number, pos, pos + len(part), part))
-        pos += len(part) + 1
+    number = 0
+    for match in _LINE_BREAK.finditer(raw, pos):
+        number += 1
+        lines.append(Line(number, pos, match.start(), raw[pos : match.start()]))
+        pos = match.end()
+    if pos < len(raw) or not lines:
+        lines.append(Line(number + 1, pos, len(raw), raw[pos:]))
     return lines
+
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 
 def _norm(text: str) -> str:

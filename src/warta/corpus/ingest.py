@@ -47,6 +47,12 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
                 f"{where}: published date {doc.published!r} is not a date warta can read",
                 hint="use ISO 8601 (2022-01-12T13:16:00+07:00) or '12 Januari 2022 13:16 WIB'",
             )
+    if not cleaned.text.strip():
+        where = doc.source_file if doc.source_line is None else f"{doc.source_file}, line {doc.source_line}"
+        raise InputError(
+            f"{where}: no body text: every line was removed or read as metadata (title, byline, ...)",
+            hint=f"check the scrape (warta corpus inspect {doc.source_file}); an article needs at least one paragraph",
+        )
     return Article(
         id=doc.id,
         source_file=doc.source_file,
@@ -78,12 +84,12 @@ def iter_articles(
     instead of raising :class:`InputError`. Ids are not checked for uniqueness here."""
     settings = settings or load_settings(None)
     raw_dir = Path(raw_dir)
-    files = list_raw_files(raw_dir)
 
     def on_problem(problem: Problem, error: InputError) -> None:
         skipped.append(problem)  # type: ignore[union-attr]
 
     handler = on_problem if skipped is not None else None
+    files = list_raw_files(raw_dir, on_problem=handler)
     iterable = files
     bar = None
     if progress:

@@ -105,5 +105,5 @@ def render(article: InspectedArticle) -> list[RenderableType]:
         why = row["label"] + (" + dateline" if "dateline_prefix" in row else "")
         if status == "metadata" and "value" in row:
             why += f" = {row['value']}"
-        table.add_row(str(row["line"]), Text(status, style=_STYLE[status]), why, text)
+        table.add_row(str(row["line"]), Text(status, style=_STYLE[status]), Text(why), text)
     return [head, table]
