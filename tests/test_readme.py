@@ -106,7 +106,7 @@ def test_maintainer_session_runs_as_written_and_the_committed_leaderboard_is_cur
         assert '"schema": "warta.results.v1"' in (tmp_path / "work" / name).read_text(encoding="utf-8")
     # What the README writes lands in folders git ignores (or that the repository already holds).
     written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*") if p.is_file()}
-    assert written == {"corpus", "benchmarks", "work"}
+    assert written == {"annotation", "corpus", "benchmarks", "work"}
     # Rebuilding the leaderboard from the committed submissions reproduces the committed files.
     fresh, committed = tmp_path / "benchmarks" / "leaderboard", REPO / "benchmarks" / "leaderboard"
     names = sorted(str(p.relative_to(committed)) for p in committed.rglob("*") if p.is_file())

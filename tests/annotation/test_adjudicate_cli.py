@@ -110,7 +110,7 @@ def test_agreement_bad_input_exit_codes(tmp_path: Path, capsys: pytest.CaptureFi
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"format": "warta.annotation.v1"}\n', encoding="utf-8")
     assert main(["annotate", "agreement", str(bad)]) == 2
-    assert "bad.jsonl:1" in capsys.readouterr().err
+    assert "bad.jsonl, line 1: not a warta annotation record: missing field(s) task_id" in capsys.readouterr().err
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
     assert main(["annotate", "agreement", str(empty)]) == 2
@@ -253,6 +253,7 @@ def test_labels_outside_the_schema_are_refused(
         tmp_path / "r.jsonl",
         [record("ann-1", [("NATO", "ALLIANCE")]), record("ann-2", [("NATO", "ALLIANCE")])],
     )
-    assert main(["annotate", "adjudicate", str(file), "--out", str(tmp_path / "gold")]) == 3
-    assert "ALLIANCE" in capsys.readouterr().err
+    # Refused when the records are read (bad input), before any vote is taken.
+    assert main(["annotate", "adjudicate", str(file), "--out", str(tmp_path / "gold")]) == 2
+    assert "'ALLIANCE' is not in the label schema" in capsys.readouterr().err
     assert not (tmp_path / "gold").exists() and not (tmp_path / "conflicts.json").exists()

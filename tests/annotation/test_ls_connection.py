@@ -10,7 +10,7 @@ import pytest
 
 from warta.annotation.connection import Connection, connect, resolve
 from warta.cli import main
-from warta.errors import ServiceError
+from warta.errors import InputError, ServiceError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ls_helpers import free_port  # noqa: E402
@@ -28,7 +28,7 @@ def test_resolve_reads_the_environment(monkeypatch):
     monkeypatch.delenv("LABEL_STUDIO_API_KEY")
     with pytest.raises(ServiceError, match="no Label Studio API key"):
         resolve()
-    with pytest.raises(ServiceError, match="not an http"):
+    with pytest.raises(InputError, match="not an http"):  # bad input, not an unreachable service
         resolve("localhost:8080", "k" * 10)
 
 

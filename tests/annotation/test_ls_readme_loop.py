@@ -67,7 +67,7 @@ def test_readme_annotation_loop(label_studio: LabelStudioServer, repo: Path, tmp
         assert name in exported
         if not name.startswith(("LABEL_STUDIO_URL", "LABEL_STUDIO_API_KEY")):
             assert name.split("=")[0] in label_studio.environment()
-    assert ".venv-label-studio/bin/label-studio start --no-browser --host 127.0.0.1 --port 8080 > label-studio.log 2>&1 &" in setup
+    assert "mkdir -p work && .venv-label-studio/bin/label-studio start --no-browser --host 127.0.0.1 --port 8080 > work/label-studio.log 2>&1 &" in setup
 
     # A scratch copy of the repository's data, so the loop can write gold and a new release.
     for item in ("corpus/raw", "corpus/releases/1.0.0", "annotation/gold"):
@@ -96,7 +96,7 @@ def test_readme_annotation_loop(label_studio: LabelStudioServer, repo: Path, tmp
     assert "<View" in outputs["annotate config"]
     # The annotators agreed on everything: nothing to review, no review project to pull.
     assert "no unresolved articles" in outputs["annotate review"] and "no unresolved articles" in outputs["review again"]
-    page = (tmp_path / "agreement.html").read_text(encoding="utf-8")
+    page = (tmp_path / "work" / "agreement.html").read_text(encoding="utf-8")
     assert page.count('class="heatmap"') == 3 and "Annotators against the gold" in page
     # Two annotators agreed on everything: agreement is perfect and adjudication gives the gold back.
     assert "1.000" in outputs["annotate agreement"] or "100" in outputs["annotate agreement"]

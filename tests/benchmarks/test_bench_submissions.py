@@ -232,7 +232,7 @@ def test_system_folders(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unexpected file"):
         discover_systems(tmp_path / "subs")
     (tmp_path / "subs" / "bad name").mkdir()
-    with pytest.raises(InputError, match="not a valid system id"):
+    with pytest.raises(InputError, match="system id .* cannot be used as a file name"):
         discover_systems(tmp_path / "subs")
     empty = tmp_path / "only-meta"
     empty.mkdir()

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,7 @@ from warta.annotation.agreement.units import (
 )
 from warta.annotation.records import AnnotationRecord
 from warta.article import annotated_text
-from warta.errors import GoldError, OutputExistsError
+from warta.errors import GoldError, InputError, OutputExistsError
 from warta.fsutil import sha256_text, write_bytes_atomic, write_text_atomic
 from warta.gold import (
     ActorStance,
@@ -73,8 +74,9 @@ from warta.gold import (
     GoldEntity,
     Mention,
     check_against_text,
-    gold_path,
 )
+from warta.inputs import parse_json, read_bytes
+from warta.paths import child
 from warta.schema import LabelSchema
 from warta.spans import EntitySpan
 
@@ -622,15 +624,16 @@ def plan_gold_writes(
     plan: list[GoldWrite] = []
     refused: list[str] = []
     for doc in gold:
-        path = gold_path(folder, doc.article_id)
+        # The article id names the file: one guard keeps ``../escaped`` from writing outside ``out``.
+        path = child(folder, doc.article_id, what="article id", suffix=".json")
         content = doc.to_json()
-        if not path.exists():
+        if not os.path.lexists(path):
             plan.append(GoldWrite(doc.article_id, path, "create", content))
             continue
-        existing = path.read_bytes()
+        existing = read_bytes(path, what="gold file")
         try:
-            same = _comparable(json.loads(existing)) == _comparable(json.loads(content))
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            same = _comparable(parse_json(existing, path)) == _comparable(json.loads(content))
+        except InputError:
             same = False
         if same:
             plan.append(GoldWrite(doc.article_id, path, "unchanged", content))

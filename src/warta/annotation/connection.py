@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from warta.errors import ServiceError
+from warta.errors import InputError, ServiceError
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
@@ -51,7 +53,12 @@ def redact(message: str, secret: str) -> str:
 def resolve(
     url: str | None = None, api_key: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> Connection:
-    """The connection from explicit values, else the environment; missing values are errors."""
+    """The connection from explicit values, else the environment.
+
+    Missing values are a :class:`ServiceError` (nothing to connect to, exit 5); a URL that is not
+    a well-formed http(s) URL and a key that cannot be sent in an HTTP header are bad input (exit 2).
+    Neither message ever quotes the key.
+    """
     url = (url or os.environ.get(URL_ENV) or "").strip()
     api_key = (api_key or os.environ.get(API_KEY_ENV) or "").strip()
     if not url:
@@ -59,13 +66,41 @@ def resolve(
             "no Label Studio URL given",
             hint=f"set {URL_ENV} (e.g. http://localhost:8080) or pass --url",
         )
-    if not url.startswith(("http://", "https://")):
-        raise ServiceError(
-            f"Label Studio URL {url!r} is not an http(s) URL", hint=f"fix {URL_ENV} or --url"
-        )
+    check_url(url)
     if not api_key:
         raise ServiceError("no Label Studio API key given", hint=_KEY_HINT)
+    check_api_key(api_key)
     return Connection(url=url.rstrip("/"), api_key=api_key, timeout=timeout)
+
+
+def check_url(url: str) -> str:
+    """``url`` if it is a well-formed http(s) URL with a host, else an :class:`InputError` (exit 2)."""
+    from warta.paths import describe
+
+    hint = f"fix {URL_ENV} or --url, e.g. http://localhost:8080"
+    if not url.isprintable() or any(ch.isspace() for ch in url):
+        raise InputError(f"Label Studio URL {describe(url)} contains spaces or control characters", hint=hint)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as exc:
+        raise InputError(f"Label Studio URL {describe(url)} is malformed ({exc})", hint=hint) from None
+    if parts.scheme not in ("http", "https"):
+        raise InputError(f"Label Studio URL {describe(url)} is not an http(s) URL", hint=hint)
+    if not parts.hostname:
+        raise InputError(f"Label Studio URL {describe(url)} has no host name", hint=hint)
+    return url
+
+
+def check_api_key(api_key: str) -> str:
+    """A key HTTP can carry: printable ASCII without spaces. The message never shows the key."""
+    if not api_key.isascii() or not api_key.isprintable() or any(ch.isspace() for ch in api_key):
+        raise InputError(
+            "the Label Studio API key contains characters other than printable ASCII "
+            f"({len(api_key)} characters; not shown)",
+            hint=_KEY_HINT,
+        )
+    return api_key
 
 
 @contextlib.contextmanager
@@ -102,6 +137,10 @@ def service_errors(connection: Connection, doing: str) -> Iterator[None]:
             ),
             hint="check the URL and that the server is healthy",
         ) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # The SDK builds its objects from whatever JSON came back: an answer of the wrong shape
+        # (a list where an object belongs, text that is not JSON) surfaces as one of these.
+        raise malformed(connection, doing, f"an answer of an unexpected shape ({type(exc).__name__})") from None
 
 
 def _api_error(connection: Connection, doing: str, exc: Any) -> ServiceError:
@@ -139,7 +178,7 @@ def connect(connection: Connection) -> LabelStudio:
     """An SDK client for ``connection``, checked with one request so that a wrong URL or key fails here."""
     from label_studio_sdk import LabelStudio
 
-    with service_errors(connection, "checking the connection"):
+    with service_errors(connection, "checking the connection at api/current-user/whoami"):
         client = LabelStudio(
             base_url=connection.url, api_key=connection.api_key, timeout=connection.timeout
         )
@@ -164,8 +203,7 @@ def wait_for_server(
         raise ServiceError(
             "no Label Studio URL given", hint=f"set {URL_ENV} (e.g. http://localhost:8080) or pass --url"
         )
-    if not url.startswith(("http://", "https://")):
-        raise ServiceError(f"Label Studio URL {url!r} is not an http(s) URL", hint=f"fix {URL_ENV} or --url")
+    check_url(url)
     started = time.monotonic()
     last = "no answer"
     while True:
@@ -182,3 +220,70 @@ def wait_for_server(
                 hint="check that the server started (see its log file) and that the URL is right",
             )
         time.sleep(interval)
+
+
+#: A paged listing may take this many times ``--timeout`` in all (each request has ``--timeout``).
+LISTING_DEADLINE_FACTOR = 4
+
+
+def malformed(connection: Connection, endpoint: str, problem: str) -> ServiceError:
+    """A server answer warta cannot use: exit 5, naming the endpoint (or what warta was doing)."""
+    return ServiceError(
+        connection.redact(f"Label Studio at {connection.url} sent a malformed answer ({endpoint}): {problem}"),
+        hint="is this a Label Studio server (1.20 or later)? check the URL and the server's log",
+    )
+
+
+def bounded_pages(
+    connection: Connection,
+    first: Callable[[], Any],
+    endpoint: str,
+    *,
+    key: Callable[[Any], Any] = lambda item: getattr(item, "id", None),
+) -> Iterator[Any]:
+    """Every item of an SDK pager, with limits the SDK's own loop lacks.
+
+    The SDK asks for page after page as long as a page is not empty, so a server that repeats a
+    page (or answers nonsense) is asked forever. Here paging stops on an empty page, on a page
+    whose items were all seen before, and once the server's ``count`` is reached; a page that is
+    not a list of objects with a numeric id, or a listing that outlasts ``LISTING_DEADLINE_FACTOR`` times
+    the timeout, is a :class:`ServiceError` naming ``endpoint``.
+    """
+    deadline = time.monotonic() + LISTING_DEADLINE_FACTOR * connection.timeout
+    seen: set[Any] = set()
+    with service_errors(connection, f"listing {endpoint}"):
+        page = first()
+    number = 1
+    while page is not None:
+        items = getattr(page, "items", None)
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise malformed(connection, endpoint, f"page {number} holds {type(items).__name__}, not a list")
+        keys = []
+        for item in items:
+            item_key = key(item)
+            if isinstance(item_key, bool) or not isinstance(item_key, int):
+                raise malformed(connection, endpoint, f"page {number} has an item without an id")
+            keys.append(item_key)
+        fresh = [item for item, item_key in zip(items, keys) if item_key not in seen]
+        if not items or not fresh:
+            return  # empty or repeated page: the listing is complete
+        seen.update(keys)
+        yield from fresh
+        response = getattr(page, "response", None)
+        count = getattr(response, "count", None)  # projects say "count", tasks "total"
+        count = count if count is not None else getattr(response, "total", None)
+        if isinstance(count, int) and not isinstance(count, bool) and len(seen) >= count:
+            return
+        if time.monotonic() > deadline:
+            raise ServiceError(
+                f"listing {endpoint} at {connection.url} took more than "
+                f"{LISTING_DEADLINE_FACTOR * connection.timeout:g} s ({number} pages)",
+                hint="check the server is healthy, or raise --timeout",
+            )
+        if not getattr(page, "has_next", False) or getattr(page, "get_next", None) is None:
+            return
+        number += 1
+        with service_errors(connection, f"listing {endpoint} (page {number})"):
+            page = page.get_next()

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from warta.errors import InputError
+from warta.inputs import read_bytes
 
 KEY_FILE_ENV = "WARTA_PSEUDONYM_KEY_FILE"
 PREFIX = "ann-"
@@ -40,15 +41,17 @@ def default_key_path() -> Path:
 def load_or_create_key(path: str | Path | None = None) -> bytes:
     """The key in ``path`` (default: :func:`default_key_path`), created with mode 0600 if absent."""
     source = Path(path) if path is not None else default_key_path()
-    if not source.exists():
+    if not os.path.lexists(source):
         source.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(source, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(secrets.token_hex(32) + "\n")
+    hint = f"give --key-file (or {KEY_FILE_ENV}) the path of the key file the curators share"
+    data = read_bytes(source, max_bytes=4096, what="pseudonym key file")
     try:
-        key = bytes.fromhex(source.read_text(encoding="ascii").strip())
+        key = bytes.fromhex(data.decode("ascii").strip())
     except (UnicodeDecodeError, ValueError):
-        raise InputError(f"{source}: not a warta pseudonym key (expected hex digits)") from None
+        raise InputError(f"{source}: not a warta pseudonym key (expected hex digits)", hint=hint) from None
     if len(key) < 16:
         raise InputError(f"{source}: pseudonym key too short ({len(key)} bytes, need at least 16)")
     return key

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from warta.annotation.connection import Connection, connect, service_errors
+from warta.annotation.connection import Connection, connect, malformed, service_errors
 from warta.annotation.labelconfig import (
     DOCUMENT_STANCE_PREFIX,
     ENTITIES_NAME,
@@ -52,6 +52,7 @@ from warta.annotation.records import (
 )
 from warta.errors import InputError, OutputExistsError, ServiceError, WartaError
 from warta.fsutil import sha256_text, write_text_atomic
+from warta.inputs import parse_json
 from warta.schema import LabelSchema, load_schema
 
 if TYPE_CHECKING:
@@ -123,9 +124,14 @@ def records_from_export(
         )
     records: list[AnnotationRecord] = []
     for task in tasks:
-        task_id = task.get("id")
+        if not isinstance(task, dict) or isinstance(task.get("id"), bool) or not isinstance(task.get("id"), int):
+            raise InputError("the export has a task that is not an object with a numeric id", hint="pull a JSON export of the project")
+        task_id = task["id"]
         where = f"task {task_id}"
         data = task.get("data") or {}
+        annotations = task.get("annotations") or []
+        if not isinstance(data, dict) or not isinstance(annotations, list) or not isinstance(task.get("drafts") or [], list):
+            raise InputError(f"{where}: data, annotations or drafts of an unexpected shape", hint="pull a JSON export of the project")
         raw_text = data.get("text")
         article_id = data.get("article_id")
         if not isinstance(raw_text, str) or article_id is None:
@@ -149,7 +155,9 @@ def records_from_export(
         report.tasks += 1
         report.drafts += len(task.get("drafts") or [])
         kept = 0
-        for annotation in task.get("annotations") or []:
+        for annotation in annotations:
+            if not isinstance(annotation, dict):
+                raise InputError(f"{where}: an annotation that is not an object")
             report.annotations += 1
             if annotation.get("was_cancelled"):
                 report.cancelled += 1
@@ -179,6 +187,13 @@ def _record(
 ) -> AnnotationRecord:
     annotation_id = annotation.get("id")
     where = f"task {task_id}, annotation {annotation_id}"
+    if isinstance(annotation_id, bool) or not isinstance(annotation_id, int):
+        raise InputError(f"{where}: the annotation has no numeric id")
+    result = annotation.get("result") or []
+    if not isinstance(result, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("value") or {}, dict) for item in result
+    ):
+        raise InputError(f"{where}: its result is not a list of region objects")
     try:
         annotator = pseudonymize(annotator_identity(annotation.get("completed_by")))
     except ValueError as exc:
@@ -192,20 +207,21 @@ def _record(
     region_choices: list[tuple[str, str, str]] = []
     document: dict[str, str] = {}
     summaries: list[str] = []
-    for item in annotation.get("result") or []:
-        name = item.get("from_name", "")
+    for item in result:
+        name = str(item.get("from_name", ""))
         region = str(item.get("id"))
         value = item.get("value") or {}
         spot = f"{where}, region {region}"
         if name == ENTITIES_NAME:
             labels = value.get("labels") or []
+            labels = labels if isinstance(labels, list) else [labels]
             if len(labels) != 1 or labels[0] not in entity_labels:
                 raise InputError(
                     f"{spot}: entity labels {labels} (expected exactly one of {', '.join(schema.entity_labels)})"
                 )
             start, end = value.get("start"), value.get("end")
             if not (
-                isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+                type(start) is int and type(end) is int and 0 <= start < end <= len(text)
             ):
                 raise InputError(
                     f"{spot}: span {start}:{end} does not fit the task text ({len(text)} characters)",
@@ -224,7 +240,7 @@ def _record(
             document[target] = _one_choice(value, stance_labels, targets, target, spot)
         elif name == SUMMARY_NAME:
             parts = value.get("text") or []
-            parts = [parts] if isinstance(parts, str) else parts
+            parts = parts if isinstance(parts, list) else [parts]
             summaries.extend(str(p).strip() for p in parts if str(p).strip())
         else:
             raise InputError(
@@ -248,6 +264,9 @@ def _record(
         stances.append(RegionStance(region, target, label))
 
     lead_time = annotation.get("lead_time")
+    if lead_time is not None and (isinstance(lead_time, bool) or not isinstance(lead_time, (int, float))):
+        lead_time = None
+    created_at = annotation.get("created_at")
     return AnnotationRecord(
         task_id=int(task_id),
         article_id=article_id,
@@ -257,7 +276,7 @@ def _record(
         annotation_id=int(annotation_id),
         ground_truth=bool(annotation.get("ground_truth", False)),
         lead_time=None if lead_time is None else float(lead_time),
-        created_at=annotation.get("created_at"),
+        created_at=created_at if isinstance(created_at, str) else None,
         entities=sorted(entities.values(), key=lambda e: (e.start, e.end, e.label, e.region_id)),
         stance=sorted(stances, key=lambda s: (s.target, s.region_id)),
         document_stance=[TargetStance(t, document[t]) for t in sorted(document)],
@@ -271,6 +290,7 @@ def _one_choice(
     if target not in targets:
         raise InputError(f"{spot}: stance target {target!r} is not in the schema")
     choices = value.get("choices") or []
+    choices = choices if isinstance(choices, list) else [choices]
     if len(choices) != 1 or choices[0] not in labels:
         raise InputError(
             f"{spot}: stance choices {choices} (expected exactly one of {', '.join(sorted(labels))})"
@@ -278,36 +298,52 @@ def _one_choice(
     return str(choices[0])
 
 
+#: Export states of Label Studio's snapshot exports; anything else is a malformed answer.
+EXPORT_STATES = ("created", "in_progress", "completed", "failed")
+
+
 def export_project(
     client: LabelStudio, connection: Connection, project_id: int
 ) -> list[dict[str, Any]]:
-    """A full JSON snapshot export of the project (every task, every annotation, full annotators)."""
+    """A full JSON snapshot export of the project (every task, every annotation, full annotators).
+
+    Waits for the export at most ``connection.timeout`` seconds; an answer that is not an export
+    (no id, an unknown state, a download that is not a JSON list of task objects) is a
+    :class:`ServiceError` naming the endpoint.
+    """
+    endpoint = f"api/projects/{project_id}/exports/"
     with service_errors(connection, f"exporting project {project_id}"):
         export = client.projects.exports.create(
             project_id, title="warta pull", serialization_options=SNAPSHOT_OPTIONS
         )
+        export_id = getattr(export, "id", None)
+        if isinstance(export_id, bool) or not isinstance(export_id, int):
+            raise malformed(connection, endpoint, "the export has no numeric id")
         deadline = time.monotonic() + connection.timeout
-        status = export.status
+        status = getattr(export, "status", None)
         while status not in ("completed", "failed"):
+            if status not in EXPORT_STATES:
+                raise malformed(connection, f"{endpoint}{export_id}", f"unknown export status {str(status)[:40]!r}")
             if time.monotonic() > deadline:
                 raise ServiceError(
                     f"the export of project {project_id} did not finish within {connection.timeout:g} s",
                     hint="check the server's log",
                 )
             time.sleep(0.5)
-            status = client.projects.exports.get(project_id, export_pk=export.id).status
+            status = getattr(client.projects.exports.get(project_id, export_pk=export_id), "status", None)
         if status == "failed":
             raise ServiceError(
                 f"Label Studio failed to export project {project_id}", hint="check the server's log"
             )
         payload = b"".join(
-            client.projects.exports.download(project_id, export_pk=export.id, export_type="JSON")
+            client.projects.exports.download(project_id, export_pk=export_id, export_type="JSON")
         )
-        client.projects.exports.delete(project_id, export_pk=export.id)
-    try:
-        return json.loads(payload)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"the export of project {project_id} is not JSON ({exc.msg})") from None
+        client.projects.exports.delete(project_id, export_pk=export_id)
+    download = f"{endpoint}{export_id}/download"
+    tasks = parse_json(payload, f"the answer of Label Studio at {connection.url} to {download}", error=ServiceError)
+    if not isinstance(tasks, list) or not all(isinstance(task, dict) for task in tasks):
+        raise malformed(connection, download, "the export is not a list of task objects")
+    return tasks
 
 
 def release_articles(release_dir: str | Path) -> dict[str, str]:
@@ -338,9 +374,13 @@ def pull(
     project when it is not ``"<title> (review)"``.
     """
     from warta.annotation.review import review_project_title
+    from warta.paths import refuse_release_destination
 
     started = time.perf_counter()
     target = Path(out)
+    refuse_release_destination(target, command="annotate pull")
+    if target.is_dir():
+        raise InputError(f"{target}: is a folder", hint="--out names the JSONL file to write, e.g. records.jsonl")
     if target.exists() and not force:
         raise OutputExistsError(
             f"{target} already exists", hint="pass --force to replace it, or choose another --out"
@@ -348,7 +388,7 @@ def pull(
     articles = release_articles(release_dir) if release_dir is not None else None
     client = client if client is not None else connect(connection)
     with service_errors(connection, f"looking up project {title!r}"):
-        project = require_project(client, title)
+        project = require_project(client, title, connection)
     try:
         review_name: str | None = review_project_title(title, review_project)
     except InputError:
@@ -358,13 +398,15 @@ def pull(
     review = None
     if review_name is not None:
         with service_errors(connection, f"looking up project {review_name!r}"):
-            review = find_project(client, review_name)
+            review = find_project(client, review_name, connection)
     if review_project is not None and review is None:
         raise InputError(
             f"Label Studio has no project titled {review_project!r}",
             hint="make it with `warta annotate review`, or leave out --review-project",
         )
-    tasks = export_project(client, connection, int(project.id))
+    from warta.annotation.push import project_id_of
+
+    tasks = export_project(client, connection, project_id_of(project, connection, "api/projects/"))
     report = PullReport(project=title)
     records = records_from_export(
         tasks, pseudonymize, schema=schema, articles=articles, report=report
@@ -372,7 +414,7 @@ def pull(
     if review is not None:
         review_report = PullReport()
         review_records = records_from_export(
-            export_project(client, connection, int(review.id)),
+            export_project(client, connection, project_id_of(review, connection, "api/projects/")),
             pseudonymize,
             schema=schema,
             articles=articles,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from warta.annotation.connection import Connection, connect, service_errors
+from warta.annotation.connection import Connection, bounded_pages, connect, service_errors
 from warta.annotation.labelconfig import build_label_config
 from warta.annotation.tasks import make_task, release_task_data
 from warta.errors import InputError
@@ -77,9 +77,14 @@ class PushReport:
     overlap_updated: int = 0
 
 
-def find_project(client: LabelStudio, title: str) -> Any | None:
+def find_project(client: LabelStudio, title: str, connection: Connection | None = None) -> Any | None:
     """The project titled exactly ``title``, or ``None``; two such projects are an error."""
-    matches = [p for p in client.projects.list(page_size=100, title=title) if p.title == title]
+    listing = (
+        bounded_pages(connection, lambda: client.projects.list(page_size=100, title=title), "api/projects/")
+        if connection is not None
+        else client.projects.list(page_size=100, title=title)
+    )
+    matches = [p for p in listing if getattr(p, "title", None) == title]
     if len(matches) > 1:
         ids = ", ".join(str(p.id) for p in matches)
         raise InputError(
@@ -89,9 +94,9 @@ def find_project(client: LabelStudio, title: str) -> Any | None:
     return matches[0] if matches else None
 
 
-def require_project(client: LabelStudio, title: str) -> Any:
+def require_project(client: LabelStudio, title: str, connection: Connection | None = None) -> Any:
     """The project titled exactly ``title``; its absence is an :class:`InputError` saying what to do."""
-    project = find_project(client, title)
+    project = find_project(client, title, connection)
     if project is None:
         raise InputError(
             f"Label Studio has no project titled {title!r}",
@@ -107,6 +112,7 @@ def ensure_project(
     maximum_annotations: int,
     model_version: str | None,
     extra: dict[str, Any] | None = None,
+    connection: Connection | None = None,
 ) -> tuple[int, bool]:
     """Create the project, or update the existing one's config; returns ``(id, created)``.
 
@@ -120,12 +126,13 @@ def ensure_project(
     if model_version is not None:
         # Pre-annotations from this model version are shown to annotators.
         settings.update(model_version=model_version, show_collab_predictions=True)
-    project = find_project(client, title)
+    project = find_project(client, title, connection)
     if project is None:
         created = client.projects.create(title=title, **settings)
-        return int(created.id), True
-    client.projects.update(project.id, **settings)
-    return int(project.id), False
+        return project_id_of(created, connection, "api/projects/ (create)"), True
+    project_id = project_id_of(project, connection, "api/projects/")
+    client.projects.update(project_id, **settings)
+    return project_id, False
 
 
 def cohort_size(tasks: int, share: int) -> int:
@@ -158,17 +165,23 @@ def overlap_cohort(
 
 
 def apply_overlap_cohort(
-    client: LabelStudio, project_id: int, maximum_annotations: int, share: int
+    client: LabelStudio, project_id: int, maximum_annotations: int, share: int, connection: Connection | None = None
 ) -> tuple[int, int]:
     """Set each task's ``overlap`` to :func:`overlap_cohort`'s; returns ``(cohort tasks, tasks updated)``."""
     current: dict[str, tuple[int, int, int]] = {}
-    for task in client.tasks.list(
-        project=project_id,
-        page_size=_LIST_PAGE_SIZE,
-        fields="task_only",
-        include="id,data,overlap,total_annotations",
-    ):
-        article_id = (task.data or {}).get("article_id")
+
+    def first() -> Any:
+        return client.tasks.list(
+            project=project_id,
+            page_size=_LIST_PAGE_SIZE,
+            fields="task_only",
+            include="id,data,overlap,total_annotations",
+        )
+
+    listing = bounded_pages(connection, first, "api/tasks/") if connection is not None else first()
+    for task in listing:
+        data = task.data if isinstance(getattr(task, "data", None), dict) else {}
+        article_id = data.get("article_id")
         if article_id is None or str(article_id) in current:
             continue
         current[str(article_id)] = (int(task.id), int(task.overlap or 1), int(task.total_annotations or 0))
@@ -184,13 +197,40 @@ def apply_overlap_cohort(
     return sum(1 for v in wanted.values() if v > 1), updated
 
 
-def existing_tasks(client: LabelStudio, project_id: int) -> dict[str, list[tuple[int, str | None]]]:
+def project_id_of(project: Any, connection: Connection | None, endpoint: str) -> int:
+    value = getattr(project, "id", None)
+    if isinstance(value, bool) or not isinstance(value, int):
+        from warta.annotation.connection import malformed
+
+        if connection is None:
+            raise InputError(f"{endpoint}: the project has no id")
+        raise malformed(connection, endpoint, "a project without a numeric id")
+    return value
+
+
+def _check_import_answer(answer: Any, connection: Connection, project_id: int) -> None:
+    """Community answers with the number of tasks imported, other editions with an import id."""
+    from warta.annotation.connection import malformed
+
+    extra = getattr(answer, "model_extra", None) or {}
+    counted = getattr(answer, "task_count", None)
+    queued = extra.get("import") if isinstance(extra, dict) else None
+    if not any(isinstance(v, int) and not isinstance(v, bool) for v in (counted, queued)):
+        raise malformed(connection, f"api/projects/{project_id}/import", "no task_count (nor an import id) in the answer")
+
+
+def existing_tasks(
+    client: LabelStudio, project_id: int, connection: Connection | None = None
+) -> dict[str, list[tuple[int, str | None]]]:
     """article_id -> [(task id, text_sha256)] for every task of the project that has an article id."""
     found: dict[str, list[tuple[int, str | None]]] = {}
-    for task in client.tasks.list(
-        project=project_id, page_size=_LIST_PAGE_SIZE, fields="task_only", include="id,data"
-    ):
-        data = task.data or {}
+
+    def first() -> Any:
+        return client.tasks.list(project=project_id, page_size=_LIST_PAGE_SIZE, fields="task_only", include="id,data")
+
+    listing = bounded_pages(connection, first, "api/tasks/") if connection is not None else first()
+    for task in listing:
+        data = task.data if isinstance(getattr(task, "data", None), dict) else {}
         article_id = data.get("article_id")
         if article_id is not None:
             found.setdefault(str(article_id), []).append((int(task.id), data.get("text_sha256")))
@@ -254,8 +294,9 @@ def push_tasks(
             maximum_annotations,
             model_version,
             settings,
+            connection,
         )
-        existing = existing_tasks(client, project_id)
+        existing = existing_tasks(client, project_id, connection)
 
     report = PushReport(
         project_id,
@@ -309,7 +350,7 @@ def push_tasks(
                 # No automatic retry: a retried import whose first attempt did commit would
                 # duplicate tasks. A failed push is completed by running it again, which skips
                 # what is there.
-                client.projects.import_tasks(
+                answer = client.projects.import_tasks(
                     id=project_id,
                     request=batch,
                     request_options={
@@ -317,6 +358,7 @@ def push_tasks(
                         "max_retries": 0,
                     },
                 )
+            _check_import_answer(answer, connection, project_id)
             report.created += len(batch)
             report.predictions += sum(len(task.get("predictions", [])) for task in batch)
             report.batches += 1
@@ -325,7 +367,7 @@ def push_tasks(
     if overlap_share is not None:
         with service_errors(connection, f"setting the overlap cohort of {title!r}"):
             report.overlap_tasks, report.overlap_updated = apply_overlap_cohort(
-                client, project_id, maximum_annotations, overlap_share
+                client, project_id, maximum_annotations, overlap_share, connection
             )
     report.seconds = time.perf_counter() - started
     return report
@@ -344,8 +386,14 @@ def push_release(
     client: LabelStudio | None = None,
     overlap_share: int | None = None,
 ) -> PushReport:
-    """Push the ``documents`` of a release, with the offline gazetteer tagger's pre-annotations."""
-    tasks_data = release_task_data(Release.open(release_dir))
+    """Push the ``documents`` of a release, with the offline gazetteer tagger's pre-annotations.
+
+    The release's files are checked against its manifest first (:meth:`Release.check_files`): a
+    tampered release is refused (exit 3) before anything reaches the server.
+    """
+    release = Release.open(release_dir)
+    release.check_files()
+    tasks_data = release_task_data(release)
     tagger = None
     if predictions:
         from warta.tagger import GazetteerTagger

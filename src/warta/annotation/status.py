@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from warta.annotation.connection import Connection, connect, service_errors
+from warta.annotation.connection import Connection, bounded_pages, connect, malformed, service_errors
 from warta.annotation.pull import annotator_identity
 from warta.annotation.push import require_project
 
@@ -135,14 +135,31 @@ def project_status(
 ) -> ProjectStatus:
     client = client if client is not None else connect(connection)
     with service_errors(connection, f"reading the status of project {title!r}"):
-        project = require_project(client, title)
+        project = require_project(client, title, connection)
         details = client.projects.get(project.id)
-        emails = {int(u.id): u.email for u in client.users.list() if u.email}
-        tasks = [
-            task.dict() if hasattr(task, "dict") else dict(task)
-            for task in client.tasks.list(project=project.id, page_size=1000, fields="all")
-        ]
-    status = ProjectStatus(int(project.id), title, int(details.maximum_annotations or 1))
+        users = client.users.list()
+    if not isinstance(users, list):
+        raise malformed(connection, "api/users/", "not a list of users")
+    emails = {
+        u.id: u.email
+        for u in users
+        if isinstance(getattr(u, "id", None), int) and isinstance(getattr(u, "email", None), str) and u.email
+    }
+    tasks = [
+        task.dict() if hasattr(task, "dict") else dict(task)
+        for task in bounded_pages(
+            connection, lambda: client.tasks.list(project=project.id, page_size=1000, fields="all"), "api/tasks/"
+        )
+    ]
+    maximum = getattr(details, "maximum_annotations", None)
+    if maximum is not None and (isinstance(maximum, bool) or not isinstance(maximum, int)):
+        raise malformed(connection, f"api/projects/{project.id}/", "maximum_annotations is not a number")
+    status = ProjectStatus(int(project.id), title, int(maximum or 1))
     share = getattr(details, "overlap_cohort_percentage", None)
-    status.overlap_share = 100 if share is None else int(share)
-    return summarise_tasks(tasks, pseudonymize, emails, status)
+    if share is not None and (isinstance(share, bool) or not isinstance(share, int)):
+        raise malformed(connection, f"api/projects/{project.id}/", "overlap_cohort_percentage is not a number")
+    status.overlap_share = 100 if share is None else share
+    try:
+        return summarise_tasks(tasks, pseudonymize, emails, status)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise malformed(connection, "api/tasks/", f"a task of an unexpected shape ({exc})") from None

@@ -60,6 +60,9 @@ def load_task_gold(
 ) -> TaskGold:
     """The gold of one task and split, with the facts its slices need.
 
+    A release given by path is checked against its manifest first (:meth:`Release.check_files`,
+    exit 3 on a mismatch): the signature's data hash then means the bytes scored.
+
     ``gold_dir`` (the ``annotation/gold`` folder the release was built from) adds the gold
     agreement slice from each article's provenance; its files must be the ones the release's
     manifest lists (same SHA-256), or :class:`GoldError` says which one differs.

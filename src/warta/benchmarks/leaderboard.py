@@ -335,7 +335,7 @@ def build_leaderboard(
     options = options if options is not None else ScoreOptions()
     schema = schema or load_schema()
     opened = Release.open(release)
-    opened.check_files()
+    opened.check_files()  # a tampered release is refused before any system is scored
     systems = discover_systems(submissions)
     if not systems:
         raise InputError(f"{submissions}: no system folders", hint="write the baselines with `warta bench baselines`")
@@ -608,7 +608,20 @@ def _csv_number(value: Any) -> str:
     return "" if value is None else repr(float(value))
 
 
+#: Characters that make a spreadsheet read a cell as a formula (or hide one behind a tab or CR).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> str:
+    """A text cell that a spreadsheet shows as text: one starting with ``=``, ``+``, ``-``, ``@``,
+    tab or CR gets a leading ``'`` (OWASP's advice against CSV injection), so a system named
+    ``=cmd|"/c calc"!A1`` is displayed, never run. Numbers are written by :func:`_csv_number`."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def render_csv(board: Leaderboard) -> str:
+    """``leaderboard.csv``: one row per (task, system, metric); text cells pass :func:`csv_text`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -617,12 +630,12 @@ def render_csv(board: Leaderboard) -> str:
             for name in sorted(e.results["metrics"]):
                 m = e.results["metrics"][name]
                 writer.writerow([
-                    t.task, "" if e.rank is None else e.rank, e.system_id, e.name, str(e.oracle).lower(),
-                    e.status, _csv_number(e.p_value), _csv_number(e.p_raw),
-                    "" if e.exact is None else str(e.exact).lower(), " ".join(e.identical_to),
-                    name, str(name == t.primary_metric).lower(),
+                    csv_text(t.task), "" if e.rank is None else e.rank, csv_text(e.system_id), csv_text(e.name),
+                    str(e.oracle).lower(), csv_text(e.status), _csv_number(e.p_value), _csv_number(e.p_raw),
+                    "" if e.exact is None else str(e.exact).lower(), csv_text(" ".join(e.identical_to)),
+                    csv_text(name), str(name == t.primary_metric).lower(),
                     _csv_number(m["value"]), _csv_number(m["ci_low"]), _csv_number(m["ci_high"]),
-                    str(bool(m.get("ci_informative", True))).lower(), e.results["signature"],
+                    str(bool(m.get("ci_informative", True))).lower(), csv_text(e.results["signature"]),
                 ])
     return buffer.getvalue()
 

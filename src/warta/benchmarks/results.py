@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from warta.errors import InputError
+from warta.inputs import parse_json, read_json
 
 SCHEMA_ID = "warta.results.v1"
 SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
@@ -68,7 +69,7 @@ TASKS = ("ner", "stance", "summarization")
 @lru_cache(maxsize=1)
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``warta.results.v1``."""
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return read_json(SCHEMA_FILE)
 
 
 def dumps(results: dict[str, Any]) -> str:
@@ -78,44 +79,92 @@ def dumps(results: dict[str, Any]) -> str:
 
 
 def loads(text: str, source: str = "<results>") -> dict[str, Any]:
-    """Parse (with warta's JSON limits) and validate results JSON; :class:`InputError` names the source."""
-    from warta.inputs import parse_json
-
-    data = parse_json(text, source, hint="results files are written by `warta bench score`")
+    """Parse and validate results JSON; :class:`InputError` names the source and the problem."""
+    data = parse_json(text, source, hint=_HINT)
     validate(data, source)
     return data
 
 
 def load(path: str | Path) -> dict[str, Any]:
-    from warta.inputs import read_text
-
+    """A results file read with the shared JSON reader's limits, then checked by :func:`validate`."""
     p = Path(path)
-    return loads(read_text(p, what="results file"), str(p))
+    data = read_json(p, hint=_HINT)
+    validate(data, str(p))
+    return data
 
 
 def validate(data: Any, source: str = "<results>") -> None:
     """Check ``data`` against ``warta.results.v1``; raise :class:`InputError` on the first problem.
 
-    Uses ``jsonschema`` when it is installed and always runs the structural checks that a JSON
-    Schema cannot express (one row of ``per_document.values`` per id, one value per column).
+    Runs the structural checks that a JSON Schema cannot express (one row of
+    ``per_document.values`` per id, one value per column), ``results.schema.json`` itself (with
+    ``jsonschema``, a runtime dependency), and the ranges of :func:`range_problems`.
     """
     problems = _hand_validate(data)
     if not problems:
-        try:
-            import jsonschema
-        except ImportError:  # pragma: no cover - jsonschema is a test dependency
-            jsonschema = None
-        if jsonschema is not None:
-            validator = jsonschema.Draft202012Validator(json_schema())
-            for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-                where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-                problems.append(f"{where}: {error.message}")
-                break
+        problems = range_problems(data)
+    if not problems:  # results.schema.json is the published contract: always checked
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(json_schema())
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+            problems.append(f"{where}: {error.message[:200]}")
+            break
     if problems:
         raise InputError(
             f"{source}: not a {SCHEMA_ID} results file: {problems[0]}",
-            hint="results files are written by `warta bench score`",
+            hint=_HINT,
         )
+
+
+_HINT = "results files are written by `warta bench score`; rescore instead of editing one"
+#: per_label fields that are proportions; the others (counts) only have to be non-negative.
+_PROPORTIONS = frozenset({"precision", "recall", "f1", "value"})
+#: Larger counts than this are not counts of a corpus (and stop being exact as floats).
+_MAX_COUNT = 2**53
+
+
+def range_problems(data: dict[str, Any]) -> list[str]:
+    """Values the schema's types allow but no scoring can produce.
+
+    Every metric (value and interval) is a proportion in [0, 1]; per-label proportions too, and
+    per-label counts are non-negative; per-document statistics are non-negative, at most 1 for
+    summarization (per-document ROUGE and entity scores) and whole numbers for ner and stance
+    (counts). ROUGE-L F = -2.37 or 1e308 is refused here, naming the field.
+    """
+
+    def outside(value: Any) -> bool:
+        return value is not None and not 0.0 <= value <= 1.0
+
+    for name, metric in data["metrics"].items():
+        for key in ("value", "ci_low", "ci_high"):
+            if outside(metric[key]):
+                return [f"metrics.{name}.{key}: {metric[key]!r} is outside [0, 1]"]
+    for group, labels in data["per_label"].items():
+        for label, fields in labels.items():
+            for key, value in fields.items():
+                where = f"per_label.{group}.{label}.{key}"
+                if not _is_number_or_null(value):
+                    return [f"{where}: must be a finite number or null"]
+                if key in _PROPORTIONS and outside(value):
+                    return [f"{where}: {value!r} is outside [0, 1]"]
+                if value is not None and not 0 <= value <= _MAX_COUNT:
+                    return [f"{where}: {value!r} is not a count"]
+    counts = data["task"] != "summarization"
+    columns = data["per_document"]["columns"]
+    for i, row in enumerate(data["per_document"]["values"]):
+        for column, value in zip(columns, row):
+            where = f"per_document.values[{i}] ({column})"
+            if counts and (not 0 <= value <= _MAX_COUNT or not float(value).is_integer()):
+                return [f"{where}: {value!r} is not a count"]
+            if not counts and outside(value):
+                return [f"{where}: {value!r} is outside [0, 1]"]
+    if data["confusion"] is not None:
+        for row in data["confusion"]["matrix"]:
+            if any(not 0 <= cell <= _MAX_COUNT for cell in row):
+                return ["confusion.matrix: counts must be non-negative"]
+    return []
 
 
 def _reject_non_finite(value: Any, where: str) -> None:

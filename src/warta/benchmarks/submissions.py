@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from warta.errors import InputError
+from warta.inputs import compose_yaml, parse_json, read_bytes, read_text
+from warta.paths import MAX_NAME, check_name
 from warta.schema import LabelSchema
 from warta.spans import EntitySpan
 
@@ -30,8 +32,11 @@ TASKS = ("ner", "stance", "summarization")
 META_FILE = "meta.yaml"
 #: Default size limit of one submission file; ``--max-bytes`` changes it.
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-#: Folder names of systems: they become paths and URLs of the leaderboard.
-SYSTEM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
+#: Folder names of systems become paths and URLs of the leaderboard: they pass
+#: :func:`warta.paths.check_name` (letters, digits, ``.``, ``_``, ``-``; no ``..``; at most
+#: ``MAX_NAME`` characters). ``SYSTEM_NAME`` is the same rule as a pattern, for documentation.
+SYSTEM_NAME = re.compile(rf"\A[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}\Z")
+_LINE = "submission"
 #: Files besides the task files that a system folder may hold.
 ALLOWED_EXTRA_FILES = frozenset({META_FILE, "README.md"})
 #: How many missing ids an error message lists before it says "and N more".
@@ -240,9 +245,13 @@ def check_lines(
         if not text.strip():
             continue
         try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(number, f"bad JSON: {exc.msg} (column {exc.colno})"))
+            obj = parse_json(text, _LINE, line=number)
+        except InputError as exc:
+            # The shared reader's limits (depth, integer digits, finite numbers, no lone surrogates),
+            # reported like every other problem of the line.
+            detail = exc.message.removeprefix(f"{_LINE}, line {number}: ")
+            detail = re.sub(r"^not valid JSON \((.*) at column (\d+)\)$", r"\1 (column \2)", detail)
+            problems.append(Problem(number, f"bad JSON: {detail}"))
             continue
         if not isinstance(obj, dict):
             problems.append(Problem(number, f"expected a JSON object, got {_type_name(obj)}"))
@@ -290,8 +299,8 @@ def check_submission_file(
     size = path.stat().st_size
     if size > max_bytes:
         return None, [Problem(None, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes (--max-bytes)")]
-    with path.open("rb") as handle:
-        predictions, problems = check_lines(handle.read().split(b"\n"), task, gold, schema)
+    data = read_bytes(path, max_bytes=max_bytes, what="submission file")
+    predictions, problems = check_lines(data.split(b"\n"), task, gold, schema)
     line_of_problem = {p.id for p in problems if p.id is not None}
     missing = [i for i in gold.ids if i not in predictions and i not in line_of_problem]
     if missing and not allow_missing:
@@ -411,8 +420,7 @@ def parse_meta(text: str, source: str) -> SystemMeta:
     """Validate ``meta.yaml`` strictly; :class:`InputError` lists every problem with its line."""
     import yaml
 
-    from warta.inputs import compose_yaml
-
+    # The shared safe loader (size, alias-expansion and depth limits), keeping dates as strings.
     data, node = compose_yaml(text, source, loader=_meta_loader(), error=InputError)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise InputError(f"{source}: expected a mapping with keys {', '.join(META_REQUIRED)}")
@@ -478,13 +486,24 @@ def parse_meta(text: str, source: str) -> SystemMeta:
 
 
 def load_meta(path: str | Path) -> SystemMeta:
-    from warta.inputs import LIMITS, read_text
+    from warta.inputs import LIMITS
 
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: missing", hint="every system folder needs a meta.yaml")
-    text = read_text(path, max_bytes=LIMITS.max_config_bytes, what="meta.yaml")
+    text = read_text(path, max_bytes=LIMITS.max_config_bytes, what="meta.yaml file")
     return parse_meta(text, str(path))
+
+
+def check_system_id(name: str, folder: str | Path) -> str:
+    """A system id (a folder name) that is safe as a path component: :func:`warta.paths.check_name`."""
+    try:
+        return check_name(name, what="system id")
+    except InputError as exc:
+        raise InputError(
+            f"{folder}: {exc.message}",
+            hint="name the folder with letters, digits, '.', '_' and '-' (the display name goes in meta.yaml)",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -501,11 +520,7 @@ def load_system(folder: str | Path) -> SystemFolder:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such system folder")
-    if not SYSTEM_NAME.match(folder.name):
-        raise InputError(
-            f"{folder}: folder name {folder.name!r} is not a valid system id",
-            hint="use letters, digits, '.', '_', '+' and '-' (the display name goes in meta.yaml)",
-        )
+    check_system_id(folder.name, folder)
     meta = load_meta(folder / META_FILE)
     task_files = {task_file(t): t for t in TASKS}
     files: dict[str, Path] = {}
@@ -542,8 +557,7 @@ def write_system(
     from warta.fsutil import write_text_atomic
 
     folder = Path(folder)
-    if not SYSTEM_NAME.match(folder.name):
-        raise InputError(f"{folder.name!r} is not a valid system id")
+    check_system_id(folder.name, folder)
     write_text_atomic(folder / META_FILE, meta.to_yaml())
     for task, task_predictions in predictions.items():
         write_text_atomic(folder / task_file(task), dumps_submission(task, task_predictions))

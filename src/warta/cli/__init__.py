@@ -19,6 +19,7 @@ import typer
 
 from warta import __version__
 from warta.cli.annotate import app as annotate_app
+from warta.cli.arguments import check_arguments
 from warta.cli.bench import app as bench_app
 from warta.cli.corpus import app as corpus_app
 from warta.cli.demo import demo
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        check_arguments(args)
         result = command.main(args=argv, prog_name="warta", standalone_mode=False)
     except WartaError as error:
         code = report_error(error)

@@ -25,7 +25,12 @@ _API_KEY = typer.Option(
     help="Label Studio access token \\[default: $LABEL_STUDIO_API_KEY]. Prefer the variable: flags end up in shell history.",
     show_default=False,
 )
-_TIMEOUT = typer.Option(300.0, "--timeout", min=1.0, help="Seconds to wait for one server request.")
+_TIMEOUT = typer.Option(
+    300.0,
+    "--timeout",
+    min=1.0,
+    help="Seconds to wait for one server request (and for an export); a paged listing gets 4 times this in all.",
+)
 _SCHEMA = typer.Option(None, "--schema", help="Label schema YAML \\[default: the packaged annotation/schema.yaml].")
 _KEY_FILE = typer.Option(
     None,
@@ -163,7 +168,9 @@ def pull_command(
     """Export every submitted annotation of a project into warta annotation records (JSONL)."""
     from warta.annotation.connection import resolve
     from warta.annotation.pull import pull
+    from warta.paths import refuse_release_destination
 
+    refuse_release_destination(out, command="annotate pull")
     report = pull(
         resolve(url, api_key, timeout),
         project,
@@ -206,6 +213,7 @@ def status_command(
         typer.echo(json.dumps(status.to_dict(), indent=2, sort_keys=True))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -215,7 +223,7 @@ def status_command(
 
     completion = share(status.completion)
     console.print(
-        f"project [bold]{status.project_title}[/] (id {status.project_id}): {status.tasks} tasks, "
+        f"project [bold]{escape(status.project_title)}[/] (id {status.project_id}): {status.tasks} tasks, "
         f"{status.tasks_with_predictions} with pre-annotations, {status.annotations} annotations "
         f"({status.cancelled} cancelled), complete {status.complete_tasks}/{status.tasks} = {completion} "
         f"at {status.maximum_annotations} per task ({status.overlap_share}% of tasks)"
@@ -237,18 +245,19 @@ def status_command(
     print_table(console, histogram)
     annotators = Table("annotator", "annotations", title="annotators")
     for pseudonym, count in status.annotators.items():
-        annotators.add_row(pseudonym, str(count))
+        annotators.add_row(escape(pseudonym), str(count))
     print_table(console, annotators)
     for article_id in status.duplicated_articles:
-        console.print(f"[yellow]warning:[/] article {article_id} has several tasks")
+        console.print(f"[yellow]warning:[/] article {escape(article_id)} has several tasks")
 
 
-def _annotation_records(file: Path):  # noqa: ANN202
+def _annotation_records(file: Path, schema: Optional[Path]):  # noqa: ANN202
+    """Records of ``file``, each checked for shape and against the label schema."""
     from warta.annotation.pull import read_pull_summary
     from warta.annotation.records import read_records
     from warta.errors import InputError
 
-    records = read_records(file)
+    records = read_records(file, _schema(schema))
     if not records:
         summary = read_pull_summary(file)
         if summary is not None and summary.get("project"):
@@ -273,12 +282,16 @@ def agreement_command(
     gold: Optional[Path] = typer.Option(
         None, "--gold", help="Gold folder (e.g. annotation/gold): each annotator's precision and recall against it."
     ),
+    schema: Optional[Path] = _SCHEMA,
 ) -> None:
-    """Inter-annotator agreement: entity span F1 (strict, overlap), token Cohen's/Fleiss' kappa, stance alpha and kappa."""
+    """Inter-annotator agreement: entity span F1 (strict, overlap), token Cohen's/Fleiss' kappa, stance alpha and kappa.
+
+    Every record is checked first: labels and targets the label schema does not have are an error.
+    """
     from warta.annotation.agreement import compute_agreement
     from warta.annotation.agreement.units import group_by_article
 
-    records = _annotation_records(file)
+    records = _annotation_records(file, schema)
     gold_documents = None
     if gold is not None:
         from warta.errors import InputError
@@ -305,10 +318,12 @@ def agreement_command(
 
     from warta.annotation.agreement.render import agreement_tables
 
+    from rich.markup import escape
+
     console = Console()
     console.print(
         f"{report.annotations} annotations of {report.documents} documents by {len(report.annotators)} annotators "
-        f"({', '.join(report.annotators)})"
+        f"({escape(', '.join(report.annotators))})"
     )
     console.print(agreement_tables(report))
     if report.detail is not None and report.detail.unitizing is not None:
@@ -337,41 +352,52 @@ def adjudicate_command(
     """Majority-vote gold (ground truth wins) and a conflicts report. Exit 1 if unresolved conflicts remain.
 
     Gold is written only for articles without unresolved conflicts; existing gold is never changed
-    in place. Everything is checked before anything is written.
+    in place. Everything is checked before anything is written, and no destination may be (or be
+    inside) a release folder.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from warta.annotation.adjudicate import adjudicate, check_gold, check_release, plan_gold_writes, write_gold
     from warta.annotation.conflicts import conflicts_markdown, conflicts_to_dict
     from warta.fsutil import write_text_atomic
+    from warta.paths import refuse_release_destination
 
-    result = adjudicate(_annotation_records(file), min_votes=min_votes)
-    check_gold(result, _schema(schema))
+    report_json = conflicts or out.resolve().parent / "conflicts.json"
+    report_md = report_json.with_suffix(".md")
+    for destination in (out, report_json, report_md):
+        refuse_release_destination(destination, command="annotate adjudicate")
+    for report in (report_json, report_md):
+        if report.is_dir():
+            from warta.errors import InputError
+
+            raise InputError(f"{report}: is a folder", hint="--conflicts names the JSON report to write (its .md twin goes beside it)")
+    label_schema = _schema(schema)
+    result = adjudicate(_annotation_records(file, schema), min_votes=min_votes)
+    check_gold(result, label_schema)
     if release is not None:
         check_release(result, release)
     plan = plan_gold_writes(result.gold, out, replace=replace)
-    report_json = conflicts or out.resolve().parent / "conflicts.json"
-    report_md = report_json.with_suffix(".md")
     write_gold(plan)
     write_text_atomic(report_json, json.dumps(conflicts_to_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n", overwrite=True)
     write_text_atomic(report_md, conflicts_markdown(result), overwrite=True)
 
     console = Console()
-    table = Table("article", "method", "entities", "actor stances", "summaries", "gold file", title=f"gold in {out}")
+    table = Table("article", "method", "entities", "actor stances", "summaries", "gold file", title=f"gold in {escape(str(out))}")
     actions = {item.article_id: item.action for item in plan}
     for doc in result.gold:
         table.add_row(
-            doc.article_id, doc.provenance["method"], str(len(doc.entities)), str(len(doc.stance)), str(len(doc.summaries)), actions[doc.article_id]
+            escape(doc.article_id), doc.provenance["method"], str(len(doc.entities)), str(len(doc.stance)), str(len(doc.summaries)), actions[doc.article_id]
         )
     for article_id in result.blocked:
-        table.add_row(article_id, "[red]blocked[/]", "", "", "", "not written")
+        table.add_row(escape(article_id), "[red]blocked[/]", "", "", "", "not written")
     print_table(console, table)
     counts = {action: sum(1 for item in plan if item.action == action) for action in ("create", "replace", "unchanged")}
     console.print(
         f"{len(result.gold)} gold documents ({counts['create']} created, {counts['replace']} replaced, "
         f"{counts['unchanged']} unchanged); {len(result.blocked)} blocked by {len(result.unresolved)} unresolved "
-        f"conflicts; conflicts report: {report_json} and {report_md}"
+        f"conflicts; conflicts report: {escape(str(report_json))} and {escape(str(report_md))}"
     )
     return 1 if result.unresolved else 0
 

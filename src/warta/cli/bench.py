@@ -57,9 +57,10 @@ def _fmt(value: Any) -> str:
 
 
 def _results_table(results: dict[str, Any]) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{results['task']} · {results.get('system') or 'submission'} · {results['split']} ({results['n_documents']} rows)")
+    table = Table(title=escape(f"{results['task']} · {results.get('system') or 'submission'} · {results['split']} ({results['n_documents']} rows)"))
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("95% CI", justify="right")
@@ -67,11 +68,11 @@ def _results_table(results: dict[str, Any]) -> Any:
     for name in [primary, *sorted(m for m in results["metrics"] if m != primary)]:
         m = results["metrics"][name]
         ci = "" if m["ci_low"] is None else f"[{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]"
-        table.add_row(f"{name} (primary)" if name == primary else name, _fmt(m["value"]), ci)
-    table.caption = results["signature"]
+        table.add_row(escape(f"{name} (primary)" if name == primary else name), _fmt(m["value"]), ci)
+    table.caption = escape(results["signature"])
     note = results["metrics"][primary].get("ci_note")
     if note:
-        table.caption += f"\n{primary} interval: {note}"
+        table.caption += escape(f"\n{primary} interval: {note}")
     return table
 
 
@@ -127,7 +128,14 @@ def score(
     from warta.benchmarks.results import dumps
     from warta.benchmarks.submissions import InvalidSubmissionError, check_task
     from warta.fsutil import write_text_atomic
+    from warta.paths import refuse_release_destination
 
+    if out is not None:
+        refuse_release_destination(out, command="bench score")
+        if out.is_dir():
+            from warta.errors import InputError
+
+            raise InputError(f"{out}: is a folder", hint="--out names the results file to write, e.g. results.json")
     options = _options(seed, resamples, tokenizer, stemmer)
     task_gold = load_task_gold(gold, check_task(task), split, gold_dir=gold_dir)
     try:
@@ -160,6 +168,9 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
 ) -> None:
     """Paired significance of the difference between two systems, per metric.
+
+    Both files are checked against results.schema.json and for ranges (finite numbers, proportions
+    in [0, 1]) first: an edited results file is bad input (exit 2), naming the file and field.
 
     p_permutation is the paired permutation test (exact, all 2^n swaps, up to 20 documents;
     approximate randomisation above: see the "exact" column). p_bootstrap is the paired bootstrap
@@ -209,8 +220,8 @@ def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
             if isinstance(value, bool):
                 cells.append("yes" if value else "no")
             else:
-                cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else str(value)))
-        table.add_row(name, *cells)
+                cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else escape(str(value))))
+        table.add_row(escape(name), *cells)
     extra = {k: v for k, v in comparison.items() if k != "metrics" and not isinstance(v, (dict, list))}
     if extra:
         table.caption = escape("  ".join(f"{k}: {v}" for k, v in extra.items()))
@@ -227,7 +238,9 @@ def baselines(
 ) -> None:
     """Run the offline baselines and write them as ordinary submissions."""
     from warta.benchmarks.baselines import build_baselines, write_baselines
+    from warta.paths import refuse_release_destination
 
+    refuse_release_destination(out, command="bench baselines", replaces=replace)
     console = _console(stderr=True)
     with console.status("running baselines") as status:
         built = build_baselines(release, split, k=k, progress=lambda step: status.update(f"baseline {step}"))
@@ -251,9 +264,15 @@ def leaderboard(
     tokenizer: str = typer.Option("indonesian", "--tokenizer", help="ROUGE tokenizer: indonesian or rouge_score."),
     gold_dir: Path | None = typer.Option(None, "--gold-dir", help="Gold folder the release was built from (e.g. annotation/gold): adds the gold agreement slice."),
 ) -> None:
-    """Rescore every submission; write LEADERBOARD.md, leaderboard.csv, leaderboard.html, results/."""
-    from warta.benchmarks.leaderboard import build_leaderboard, write_leaderboard
+    """Rescore every submission; write LEADERBOARD.md, leaderboard.csv, leaderboard.html, results/.
 
+    The release's files are checked against its manifest first (a tampered release is exit 3), and
+    --out may not be, be inside or (with --replace) hold a release folder (exit 4).
+    """
+    from warta.benchmarks.leaderboard import build_leaderboard, write_leaderboard
+    from warta.paths import refuse_release_destination
+
+    refuse_release_destination(out, command="bench leaderboard", replaces=replace)
     options = _options(seed, resamples, tokenizer, False)
     console = _console(stderr=True)
     with console.status("scoring submissions") as status:
@@ -273,11 +292,11 @@ def print_leaderboard(board: Any) -> None:
 
     console = _console()
     for t in board.tasks:
-        table = Table(title=f"{t.title} · ranked by {t.primary_label} · release {board.release_version} {board.split}")
+        table = Table(title=escape(f"{t.title} · ranked by {t.primary_label} · release {board.release_version} {board.split}"))
         table.add_column("#", justify="right")
         table.add_column("system")
         for c in t.columns:
-            table.add_column(c["label"], justify="right")
+            table.add_column(escape(c["label"]), justify="right")
         table.add_column("")
         for e in t.entries:
             mark = {
@@ -286,9 +305,9 @@ def print_leaderboard(board: Any) -> None:
             }[e.status]
             if e.note:
                 mark = f"{mark} ({e.note})".strip()
-            cells = [c.text + (f" {c.ci_text}" if c.ci_text else "") for c in e.cells]
-            table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, mark)
-        table.caption = t.signature
+            cells = [escape(c.text + (f" {c.ci_text}" if c.ci_text else "")) for c in e.cells]
+            table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, escape(mark))
+        table.caption = escape(t.signature)
         print_table(console, table)
         if t.inseparable:
             console.print(escape(t.inseparable))

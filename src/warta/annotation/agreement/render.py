@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 
 from warta.annotation.agreement.report import AgreementReport, Estimate, SpanAgreement
@@ -32,12 +33,12 @@ def agreement_tables(report: AgreementReport) -> Group:
     for column in ("annotators", "label", "strict F1", "overlap F1", "token κ"):
         pairs.add_column(column, justify="left" if column in ("annotators", "label") else "right")
     for pair in report.entity_pairs:
-        names = f"{' × '.join(pair.annotators)}\n{pair.documents} docs, {pair.tokens} tokens"
+        names = f"{escape(' × '.join(pair.annotators))}\n{pair.documents} docs, {pair.tokens} tokens"
         pairs.add_row(
             names, "all", _span(pair.strict), _span(pair.overlap), _figure(pair.token_kappa)
         )
         for label, modes in pair.labels.items():
-            pairs.add_row("", label, _span(modes["strict"]), _span(modes["overlap"]), "")
+            pairs.add_row("", escape(label), _span(modes["strict"]), _span(modes["overlap"]), "")
     if not report.entity_pairs:
         pairs.add_row("no two annotators share a document", "", "", "", "")
     parts: list = [pairs]
@@ -67,7 +68,7 @@ def agreement_tables(report: AgreementReport) -> Group:
         )
         for pair in level.pairs:
             stance.add_row(
-                "", "", "", " × ".join(pair.annotators), str(pair.items), _figure(pair.kappa)
+                "", "", "", escape(" × ".join(pair.annotators)), str(pair.items), _figure(pair.kappa)
             )
         for item in level.inconsistent:
             what = item.target if item.actor is None else f"{item.target} / {item.actor}"
@@ -75,9 +76,9 @@ def agreement_tables(report: AgreementReport) -> Group:
                 "",
                 "",
                 "",
-                f"{item.annotator}: inconsistent on {item.article_id} {what}",
+                escape(f"{item.annotator}: inconsistent on {item.article_id} {what}"),
                 "",
-                ", ".join(item.labels),
+                escape(", ".join(item.labels)),
             )
     parts.append(stance)
     return Group(*parts)
