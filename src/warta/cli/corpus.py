@@ -35,8 +35,16 @@ def build(
     licence: Optional[Path] = typer.Option(None, "--licence", help="Data licence file copied into the release (default: the repository's LICENSE-DATA)."),
     shard_rows: int = typer.Option(50_000, "--shard-rows", min=1, help="Rows per Parquet shard at most."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress."),
+    engine: str = typer.Option("local", "--engine", help="How the steps run: local (this process, streaming) or dask (dask.distributed; needs warta[dask])."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="With --engine dask: start a local cluster of N worker processes (default 2)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: address of a running scheduler (tcp://HOST:8786); raw folder and output must be on storage the workers share."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted build of --out from its last completed stage (same inputs and options)."),
 ) -> None:
-    """Build a release folder (Parquet per config and split, card, manifest, changelog, croissant)."""
+    """Build a release folder (Parquet per config and split, card, manifest, changelog, croissant).
+
+    The build streams: articles are spilled to the work folder .<OUT>.partial next to OUT, the global
+    steps (duplicates, stories, splits) see compact fingerprints only, and OUT appears complete, by
+    one rename. The release is byte-identical whatever the engine and the number of workers."""
     from rich.console import Console
     from rich.table import Table
 
@@ -58,6 +66,10 @@ def build(
         local_path=local_path,
         licence_file=licence,
         max_rows=shard_rows,
+        engine=engine,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
     )
     console = Console()
     table = Table(title=f"release {report.version} -> {report.out}")

@@ -138,6 +138,7 @@ def build(
         "shard_bytes": shard_bytes,
         "options": {k: str(v) for k, v in sorted(options.items()) if k not in ("gold",)},
     }
+    params = json.loads(json.dumps(params, sort_keys=True))
     if work.exists():
         if not resume:
             raise OutputExistsError(
