@@ -460,19 +460,22 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
     with pq.ParquetWriter(tmp, schema, **WRITER_OPTIONS) as writer:
         for start in range(0, len(plan), ROW_GROUP_ROWS):
             stop = min(start + ROW_GROUP_ROWS, len(plan))
-            pieces = []
-            for b, r in zip(batches[start:stop].tolist(), spill_rows[start:stop].tolist()):
-                pieces.append((b, r // SPILL_ROWS, r % SPILL_ROWS))
-            # Consecutive rows from one row group are taken together.
+            b_part = batches[start:stop]
+            r_part = spill_rows[start:stop]
+            g_part = r_part // SPILL_ROWS
+            # One take per (spill file, row group), then one take back into output order.
+            keys = b_part.astype(np.int64) * (1 << 32) + g_part
+            unique, first = np.unique(keys, return_index=True)
             tables = []
-            run_start = 0
-            for k in range(1, len(pieces) + 1):
-                if k == len(pieces) or pieces[k][:2] != pieces[run_start][:2]:
-                    b, g, _ = pieces[run_start]
-                    source = group(b, g)
-                    tables.append(source.take(pa.array([p[2] for p in pieces[run_start:k]], type=pa.int32())))
-                    run_start = k
-            chunk = pa.concat_tables(tables).combine_chunks()
+            position = np.empty(len(keys), dtype=np.int64)
+            offset = 0
+            for key in unique[np.argsort(first)].tolist():
+                mine = np.flatnonzero(keys == key)
+                source = group(int(key >> 32), int(key & 0xFFFFFFFF))
+                tables.append(source.take(pa.array(r_part[mine] % SPILL_ROWS, type=pa.int32())))
+                position[mine] = offset + np.arange(len(mine))
+                offset += len(mine)
+            chunk = pa.concat_tables(tables).take(pa.array(position)).combine_chunks()
             part = plan.slice(start, stop - start)
             chunk = chunk.set_column(chunk.schema.get_field_index("story_id"), "story_id", part.column("story_id"))
             chunk = chunk.set_column(chunk.schema.get_field_index("duplicate_of"), "duplicate_of", part.column("duplicate_of"))
