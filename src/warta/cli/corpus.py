@@ -92,11 +92,19 @@ def build(
 def verify(
     path: Path = typer.Argument(..., help="Release folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    engine: str = typer.Option("local", "--engine", help="local, or dask to check the shards on dask.distributed workers."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="With --engine dask: start a local cluster of N workers."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: address of a running scheduler."),
 ) -> None:
     """Re-check every checksum, size, row count, the schema, ids and offsets of a release."""
+    from warta.corpus.engines import open_engine
     from warta.corpus.verify import verify_release
 
-    report = verify_release(path)
+    runner = open_engine(engine, workers=workers, scheduler=scheduler, progress=not as_json)
+    try:
+        report = verify_release(path, engine=runner)
+    finally:
+        runner.close()
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:

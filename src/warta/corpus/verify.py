@@ -140,8 +140,12 @@ class _Checker:
             if features != features_for(name, self.schema):
                 self.problem(CARD, f"dataset_info {name}: features differ from the label schema's")
 
-    def shard(self, entry: dict[str, Any], ids: set[str], hidden: bool) -> None:
+    def shard(self, entry: dict[str, Any], ids: Any, hidden: bool) -> None:
+        """Check one shard; the 64-bit hashes of its row ids go to ``ids`` (a list of arrays)."""
+        import numpy as np
         import pyarrow.parquet as pq
+
+        found: list[int] = []
 
         config, split, path = entry.get("config"), entry.get("split"), entry["path"]
         target = self.release.path / path
@@ -164,19 +168,18 @@ class _Checker:
             self.problem(path, f"{metadata.num_rows} rows, manifest says {entry.get('rows')}")
         for rows in _batches(target):
             for row in rows:
-                self.row(path, config, row, ids, hidden, features)
+                self.row(path, config, row, found, hidden, features)
             self.report.rows_checked += len(rows)
+        ids.append((path, np.array(found, dtype=np.uint64)))
         self.report.counts.setdefault(config, {}).setdefault(split, 0)
         self.report.counts[config][split] += metadata.num_rows
 
-    def row(self, path: str, config: str, row: dict[str, Any], ids: set[str], hidden: bool, features: Any) -> None:
+    def row(self, path: str, config: str, row: dict[str, Any], ids: list[int], hidden: bool, features: Any) -> None:
         rid = row.get("id")
         if not rid:
             self.problem(path, "row without id")
             return
-        if rid in ids:
-            self.problem(path, "duplicate id", rid)
-        ids.add(rid)
+        ids.append(id_hash(rid))
         if config == "documents":
             raw = row.get("raw") or ""
             if hashlib.sha256(raw.encode("utf-8")).hexdigest() != row.get("raw_sha256"):
@@ -216,8 +219,64 @@ class _Checker:
                 self.problem(path, "summary is not the first reference", rid)
 
 
-def verify_release(path: str | Path, schema: LabelSchema | None = None) -> VerifyReport:
-    """Check a release folder; problems are collected, not raised (a missing manifest raises)."""
+def id_hash(row_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(row_id.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True)
+class ShardCheck:
+    """One shard's checks, as a task an engine can run anywhere the release folder is visible."""
+
+    release: str
+    entry: dict[str, Any]
+    hidden: bool
+    private: bool
+    schema: LabelSchema
+
+
+def check_shard(task: ShardCheck) -> tuple[list[Problem], dict[str, dict[str, int]], int, list[Any]]:
+    """Problems, counts, rows checked and id hashes of one shard."""
+    release = Release(Path(task.release))
+    report = VerifyReport(task.release, "", private=task.private)
+    checker = _Checker(release, task.schema, report)
+    ids: list[Any] = []
+    checker.shard(task.entry, ids, hidden=task.hidden)
+    return report.problems, report.counts, report.rows_checked, ids
+
+
+def _repeated_ids(release: Release, entries: list[dict[str, Any]], hashes: list[tuple[str, Any]]) -> list[Problem]:
+    """Rows whose id appears twice in a config: found by sorting 8-byte id hashes (8 bytes a row),
+    then named by re-reading only the shards that hold a repeated hash."""
+    import numpy as np
+
+    if not hashes:
+        return []
+    values = np.concatenate([h for _, h in hashes])
+    ordered = np.sort(values)
+    repeated = set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
+    if not repeated:
+        return []
+    problems = []
+    seen: set[str] = set()
+    for path, h in hashes:
+        if not any(int(v) in repeated for v in h.tolist()):
+            continue
+        for rows in _batches(release.path / path):
+            for row in rows:
+                rid = row.get("id")
+                if rid and id_hash(rid) in repeated:
+                    if rid in seen:
+                        problems.append(Problem(path, "duplicate id", rid))
+                    seen.add(rid)
+    return problems[:MAX_PER_FILE]
+
+
+def verify_release(path: str | Path, schema: LabelSchema | None = None, *, engine: Any = None) -> VerifyReport:
+    """Check a release folder; problems are collected, not raised (a missing manifest raises).
+
+    Shards are checked one row group at a time, each shard as a task of ``engine`` (a
+    :mod:`warta.corpus.engines` engine; in this process when ``None``); uniqueness of ids is
+    checked over 8-byte hashes, so memory does not grow with the rows' size."""
     release = Release.open(path)
     try:
         manifest = release.manifest
@@ -233,10 +292,22 @@ def verify_release(path: str | Path, schema: LabelSchema | None = None) -> Verif
         if entry.get("config"):
             configs.setdefault(entry["config"], {}).setdefault(entry["split"], []).append(entry["path"])
     checker.card(configs)
+    from warta.corpus.engines.local import LocalEngine
+
+    runner = engine or LocalEngine()
     for config in sorted(configs):
-        ids: set[str] = set()
-        for entry in sorted((e for e in entries if e.get("config") == config), key=lambda e: e["path"]):
-            checker.shard(entry, ids, hidden=entry["split"] in hidden and not report.private)
+        shards = sorted((e for e in entries if e.get("config") == config), key=lambda e: e["path"])
+        tasks = [ShardCheck(str(release.path), e, e["split"] in hidden and not report.private, report.private, schema) for e in shards]
+        hashes: list[Any] = []
+        for problems, counts, rows, ids in runner.map(check_shard, tasks, desc=f"verify {config}"):
+            report.problems.extend(problems)
+            report.rows_checked += rows
+            for name, splits in counts.items():
+                for split, n in splits.items():
+                    report.counts.setdefault(name, {}).setdefault(split, 0)
+                    report.counts[name][split] += n
+            hashes.extend(ids)
+        report.problems.extend(_repeated_ids(release, shards, hashes))
     expected = manifest.get("counts")
     if expected is not None and expected != report.counts and not any(p.file.endswith(".parquet") for p in report.problems):
         checker.problem(MANIFEST, f"counts {json.dumps(expected, sort_keys=True)} differ from the files' {json.dumps(report.counts, sort_keys=True)}")
