@@ -196,3 +196,23 @@ def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_pat
         assert found == [str(p) for p in verify_release(release).problems]
     finally:
         runner.close()
+
+
+def test_streaming_diff_equals_the_indexed_diff(raw: Path, reference: Path, tmp_path: Path) -> None:
+    from warta.corpus import diff as diff_module
+    from warta.release import Release
+
+    changed_raw = tmp_path / "raw"
+    shutil.copytree(raw, changed_raw)
+    txt = sorted((changed_raw / "synthetic").glob("*.txt"))
+    for path in txt[:15]:
+        path.unlink()
+    for path in txt[15:20]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nKalimat tambahan di akhir berita.", encoding="utf-8")
+    generate(changed_raw / "more", 12, seed=99)
+    build(changed_raw, tmp_path / "new", version="1.1.0", max_rows=700)
+    result = diff_module.diff_releases(reference / "public", tmp_path / "new")
+    old, new = Release.open(reference / "public"), Release.open(tmp_path / "new")
+    added, removed, changed = diff_module._compare(diff_module._index(old, "documents"), diff_module._index(new, "documents"))
+    assert (result["added"], result["removed"], result["changed"]) == (added, removed, changed)
+    assert len(removed) >= 15 and len(added) >= 12 and changed

@@ -62,9 +62,74 @@ def _compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> 
     return added, removed, changed
 
 
+def _sorted_rows(release: Release, config: str) -> Iterator[dict[str, Any]]:
+    """Rows of ``config`` in id order: each split's shards are in id order (as warta writes
+    them), so the splits are merged. Raises :class:`_Unsorted` if a split is not."""
+    import heapq
+
+    if config not in release.configs():
+        return iter(())
+
+    def split_rows(split: str) -> Iterator[dict[str, Any]]:
+        import pyarrow.parquet as pq
+
+        last = None
+        for shard in release.shards(config, split):
+            for batch in pq.ParquetFile(shard).iter_batches(batch_size=1_000):
+                for row in batch.to_pylist():
+                    if last is not None and row["id"] <= last:
+                        raise _Unsorted
+                    last = row["id"]
+                    row["split"] = split
+                    yield row
+
+    return heapq.merge(*(split_rows(s) for s in release.splits(config)), key=lambda r: r["id"])
+
+
+class _Unsorted(Exception):
+    pass
+
+
+def _changes(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any] | None:
+    fields = sorted(f for f in set(a) | set(b) if a.get(f) != b.get(f))
+    if not fields:
+        return None
+    item: dict[str, Any] = {"id": a["id"], "fields": fields}
+    for f in TEXT_FIELDS:
+        if f in fields:
+            item[f"{f}_diff"] = text_excerpt(a.get(f), b.get(f))
+    return item
+
+
+def _compare_streams(old: Iterator[dict[str, Any]], new: Iterator[dict[str, Any]]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """:func:`_compare` of two id-ordered row streams, one row of each in memory at a time."""
+    added: list[str] = []
+    removed: list[str] = []
+    changed: list[dict[str, Any]] = []
+    a, b = next(old, None), next(new, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a["id"] < b["id"]):
+            removed.append(a["id"])
+            a = next(old, None)
+        elif a is None or b["id"] < a["id"]:
+            added.append(b["id"])
+            b = next(new, None)
+        else:
+            item = _changes(a, b)
+            if item is not None:
+                changed.append(item)
+            a, b = next(old, None), next(new, None)
+    return added, removed, changed
+
+
 def diff_releases(old_dir: str | Path, new_dir: str | Path) -> dict[str, Any]:
+    """Differences between two releases. ``documents`` (the large config) is compared as two
+    id-ordered streams, so memory does not grow with the corpus; the labeled configs by index."""
     old, new = Release.open(old_dir), Release.open(new_dir)
-    added, removed, changed = _compare(_index(old, "documents"), _index(new, "documents"))
+    try:
+        added, removed, changed = _compare_streams(iter(_sorted_rows(old, "documents")), iter(_sorted_rows(new, "documents")))
+    except _Unsorted:
+        added, removed, changed = _compare(_index(old, "documents"), _index(new, "documents"))
     labels: dict[str, Any] = {}
     for config in sorted((set(old.configs()) | set(new.configs())) - {"documents"}):
         a, r, c = _compare(_index(old, config), _index(new, config))
