@@ -56,11 +56,14 @@ def make_release(folder: Path, body: str = BODY) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from warta.fsutil import sha256_file
+
     (folder / "documents").mkdir(parents=True)
     pq.write_table(
         pa.table({"id": ["a1"], "title": [TITLE], "text": [body]}),
         folder / "documents" / "train-00000-of-00001.parquet",
     )
+    shard = folder / "documents" / "train-00000-of-00001.parquet"
     manifest = {
         "version": "0.1.0",
         "files": [
@@ -68,6 +71,9 @@ def make_release(folder: Path, body: str = BODY) -> Path:
                 "path": "documents/train-00000-of-00001.parquet",
                 "config": "documents",
                 "split": "train",
+                "rows": 1,
+                "bytes": shard.stat().st_size,
+                "sha256": sha256_file(shard),
             }
         ],
     }
