@@ -258,9 +258,13 @@ def check_options(
         raise InputError("--hide-labels needs --gold: there are no labels to withhold without gold")
     if private_out is not None and not hidden:
         raise InputError("--private-out is only used with --hide-labels")
+    from warta.paths import refuse_release_destination
+
+    refuse_release_destination(out.parent, command="corpus build")
     ensure_absent_or_empty(out)
     if private_out is not None:
         private_out = Path(private_out)
+        refuse_release_destination(private_out.parent, command="corpus build")
         if private_out.resolve() == out.resolve():
             raise InputError("--private-out must differ from --out")
         ensure_absent_or_empty(private_out)
