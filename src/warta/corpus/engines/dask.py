@@ -10,6 +10,7 @@ back in task order whatever order the workers finish in, which is what keeps the
 from __future__ import annotations
 
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -47,7 +48,8 @@ class DaskEngine:
 
         if not tasks:
             return
-        futures = self.client.map(fn, list(tasks), pure=False, key=[f"{desc}-{i}-{id(tasks)}" for i in range(len(tasks))])
+        run = uuid.uuid4().hex
+        futures = self.client.map(fn, list(tasks), pure=False, key=[f"{desc}-{run}-{i}" for i in range(len(tasks))])
         index = {f.key: i for i, f in enumerate(futures)}
         bar = None
         if self.progress:
