@@ -317,7 +317,7 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     keep_order = order[~repeat[order]]  # fingerprint rows of the kept articles, by id
     n = len(keep_order)
     if n == 0:
-        raise InputError(f"{work.parent}: no articles to build a release from", hint="every raw input was skipped; see the skipped list")
+        raise InputError("no articles to build a release from: every raw input was skipped", hint="fix the inputs listed by --skip-bad, or add articles")
     kept_ids = ids[keep_order]
     del ids, sorted_ids, order
     keep_rank = np.full(total, -1, dtype=np.int64)
