@@ -53,7 +53,22 @@ def test_demo_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "warta", "demo", "--out", str(tmp_path)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 4
     assert "not empty" in result.stderr and "Traceback" not in result.stderr
+    assert "--out" in result.stderr and "version" not in result.stderr  # demo has no --version
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_readme_scratch_outputs_are_ignored_by_git() -> None:
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/work/" in ignored
+    for section in ("For annotation leads", "For leaderboard maintainers"):
+        for line in commands(blocks(section, "sh")[0]):
+            argv = shlex.split(line)
+            for flag in ("--out",):
+                if flag in argv:
+                    target = argv[argv.index(flag) + 1]
+                    assert target.startswith(("work/", "annotation/gold", "corpus/releases/", "benchmarks/leaderboard")), line
+            if argv[1:3] in (["bench", "compare"], ["annotate", "agreement"], ["annotate", "adjudicate"]):
+                assert argv[3].startswith("work/"), line
 
 
 def test_researcher_python_session_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,13 +97,16 @@ def test_researcher_shell_session_runs_as_written() -> None:
 
 def test_maintainer_session_runs_as_written_and_the_committed_leaderboard_is_current(tmp_path: Path) -> None:
     (block,) = blocks("For leaderboard maintainers", "sh")
-    for folder in ("corpus/releases/1.0.0", "benchmarks/submissions", "benchmarks/leaderboard"):
+    for folder in ("corpus/releases/1.0.0", "annotation/gold", "benchmarks/submissions", "benchmarks/leaderboard"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     lines = commands(block)
     for line in lines:
         run(line, tmp_path)
     for name in ("lead-3.json", "textrank-3.json"):
-        assert '"schema": "warta.results.v1"' in (tmp_path / name).read_text(encoding="utf-8")
+        assert '"schema": "warta.results.v1"' in (tmp_path / "work" / name).read_text(encoding="utf-8")
+    # What the README writes lands in folders git ignores (or that the repository already holds).
+    written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*") if p.is_file()}
+    assert written == {"annotation", "corpus", "benchmarks", "work"}
     # Rebuilding the leaderboard from the committed submissions reproduces the committed files.
     fresh, committed = tmp_path / "benchmarks" / "leaderboard", REPO / "benchmarks" / "leaderboard"
     names = sorted(str(p.relative_to(committed)) for p in committed.rglob("*") if p.is_file())

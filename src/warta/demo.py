@@ -16,6 +16,7 @@ from typing import Any
 import warta
 from warta.errors import InputError, ReleaseError
 from warta.fsutil import atomic_directory, ensure_absent_or_empty
+from warta.paths import refuse_release_destination
 
 DEMO_VERSION = "1.0.0"
 
@@ -62,7 +63,8 @@ def run_demo(
     from warta.corpus.verify import verify_release
 
     say = step or (lambda _: None)
-    target = ensure_absent_or_empty(out)
+    refuse_release_destination(out, command="demo", replaces=True)
+    target = ensure_absent_or_empty(out, hint="the demo never writes over a folder: pass a new or empty one with --out")
     raw_dir = Path(raw) if raw is not None else repository_path("corpus/raw")
     gold_dir = Path(gold) if gold is not None else repository_path("annotation/gold")
     sources = raw_dir.parent / "sources.yaml"

@@ -55,14 +55,14 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, overwrite: boo
     return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
 
 
-def ensure_absent_or_empty(path: str | os.PathLike[str]) -> Path:
-    """Raise unless ``path`` does not exist or is an empty directory."""
+RELEASE_HINT = "releases are never written over: pick a new folder or version"
+
+
+def ensure_absent_or_empty(path: str | os.PathLike[str], *, hint: str = RELEASE_HINT) -> Path:
+    """Raise unless ``path`` does not exist or is an empty directory (``hint`` says what to do)."""
     target = Path(path)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise OutputExistsError(
-            f"{target} exists and is not empty",
-            hint="releases are never written over: pick a new folder or version",
-        )
+        raise OutputExistsError(f"{target} exists and is not empty", hint=hint)
     return target
 
 

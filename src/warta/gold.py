@@ -28,6 +28,8 @@ from typing import Any
 
 from warta.errors import GoldError
 from warta.fsutil import sha256_text, write_text_atomic
+from warta.inputs import check_text, read_json
+from warta.paths import check_name, child, require_inside
 from warta.schema import LabelSchema
 
 
@@ -74,49 +76,88 @@ class GoldDocument:
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str = "<gold>") -> GoldDocument:
-        try:
-            return cls(
-                article_id=str(data["article_id"]),
-                text_sha256=str(data["text_sha256"]),
-                entities=[GoldEntity(int(e["start"]), int(e["end"]), str(e["label"]), str(e["text"])) for e in data.get("entities", [])],
-                stance=[
-                    ActorStance(
-                        target=str(s["target"]),
-                        actor=str(s["actor"]),
-                        mentions=tuple(Mention(int(m["start"]), int(m["end"])) for m in s["mentions"]),
-                        label=str(s["label"]),
-                    )
-                    for s in data.get("stance", [])
-                ],
-                document_stance=[DocumentStance(str(d["target"]), str(d["label"])) for d in data.get("document_stance", [])],
-                summaries=[str(x) for x in data.get("summaries", [])],
-                provenance=dict(data.get("provenance", {})),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise GoldError(f"{source}: malformed gold record ({type(exc).__name__}: {exc})") from None
+    def from_dict(cls, data: Any, source: str = "<gold>") -> GoldDocument:
+        """Strict: offsets are integers (not strings, floats or booleans), labels and texts strings."""
+        r = _Fields(source)
+        top = r.mapping(data, "the gold record")
+        return cls(
+            article_id=check_name(r.string(top.get("article_id"), "article_id"), what=f"{source}: article_id", error=GoldError),
+            text_sha256=r.string(top.get("text_sha256"), "text_sha256"),
+            entities=[
+                GoldEntity(r.int(e.get("start"), f"{w}.start"), r.int(e.get("end"), f"{w}.end"), r.string(e.get("label"), f"{w}.label"), r.string(e.get("text"), f"{w}.text"))
+                for w, e in r.items(top, "entities")
+            ],
+            stance=[
+                ActorStance(
+                    target=r.string(s.get("target"), f"{w}.target"),
+                    actor=r.string(s.get("actor"), f"{w}.actor"),
+                    mentions=tuple(Mention(r.int(m.get("start"), f"{mw}.start"), r.int(m.get("end"), f"{mw}.end")) for mw, m in r.items(s, "mentions", f"{w}.")),
+                    label=r.string(s.get("label"), f"{w}.label"),
+                )
+                for w, s in r.items(top, "stance")
+            ],
+            document_stance=[
+                DocumentStance(r.string(d.get("target"), f"{w}.target"), r.string(d.get("label"), f"{w}.label"))
+                for w, d in r.items(top, "document_stance")
+            ],
+            summaries=[r.string(x, f"summaries[{i}]") for i, x in enumerate(r.list(top.get("summaries", []), "summaries"))],
+            provenance=r.mapping(top.get("provenance", {}), "provenance"),
+        )
+
+
+class _Fields:
+    """Typed access to a parsed gold record; every mismatch is a :class:`GoldError` naming the field."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, expected: str, value: Any) -> GoldError:
+        return GoldError(f"{self.source}: {where} must be {expected}, got {type(value).__name__}", hint="fix the gold file (see warta.gold for its format)")
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, "an object", value)
+        return value
+
+    def list(self, value: Any, where: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(where, "a list", value)
+        return value
+
+    def string(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, "a string", value)
+        return check_text(value, f"{self.source}: {where}", error=GoldError)
+
+    def int(self, value: Any, where: str) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(where, "an integer", value)
+        return value
+
+    def items(self, parent: dict[str, Any], key: str, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+        values = self.list(parent.get(key, []), f"{prefix}{key}")
+        return [(f"{prefix}{key}[{i}]", self.mapping(v, f"{prefix}{key}[{i}]")) for i, v in enumerate(values)]
 
 
 def gold_path(gold_dir: str | Path, article_id: str) -> Path:
-    return Path(gold_dir) / f"{article_id}.json"
+    return child(gold_dir, article_id, what="article id", suffix=".json", error=GoldError)
 
 
 def read_gold_file(path: str | Path) -> GoldDocument:
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise GoldError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    return GoldDocument.from_dict(data, str(path))
+    return GoldDocument.from_dict(read_json(path, error=GoldError), str(path))
 
 
 def read_gold_dir(gold_dir: str | Path) -> dict[str, GoldDocument]:
-    """All gold documents in a folder, keyed by article id (files not named ``*.json`` are ignored)."""
+    """All gold documents in a folder, keyed by article id (files not named ``*.json`` are ignored).
+
+    A file that is a link out of the folder is refused: inputs are read only from the folders given."""
     folder = Path(gold_dir)
     if not folder.is_dir():
         raise GoldError(f"{folder}: no such gold folder")
     docs: dict[str, GoldDocument] = {}
     for path in sorted(folder.glob("*.json")):
+        require_inside(folder, path, what="gold file", error=GoldError)
         doc = read_gold_file(path)
         if path.stem != doc.article_id:
             raise GoldError(f"{path}: file name does not match article_id {doc.article_id!r}")

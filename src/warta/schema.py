@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from warta.errors import SchemaError
 
 #: The schema shipped with the repository (``annotation/schema.yaml``); a copy is packaged so an
@@ -190,11 +188,9 @@ def parse_schema(data: Any, source: str = "<schema>") -> LabelSchema:
 
 def load_schema(path: str | Path | None = None) -> LabelSchema:
     """Load and validate a schema file (default: the packaged copy of ``annotation/schema.yaml``)."""
+    from warta.inputs import read_yaml
+
     source = Path(path) if path is not None else PACKAGED_SCHEMA
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SchemaError(f"{source}: no such schema file") from None
-    except yaml.YAMLError as exc:
-        raise SchemaError(f"{source}: not valid YAML: {exc}") from None
-    return parse_schema(data, str(source))
+    if not source.exists():
+        raise SchemaError(f"{source}: no such schema file")
+    return parse_schema(read_yaml(source, error=SchemaError), str(source))

@@ -66,10 +66,9 @@ class Gazetteer:
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """Parse a gazetteer file strictly: an unknown kind, label or a conflicting entry names its line."""
     source = Path(path) if path is not None else GAZETTEER_PATH
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such gazetteer file") from None
+    from warta.inputs import read_text
+
+    lines = read_text(source, what="gazetteer file").splitlines()
     entities: dict[str, str] = {}
     lists: dict[str, list[str]] = {kind: [] for kind in KINDS if kind != "entity"}
     for number, line in enumerate(lines, start=1):

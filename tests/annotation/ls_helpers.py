@@ -29,7 +29,8 @@ from warta.annotation.connection import Connection
 ADMIN_EMAIL = "curator@example.org"
 ADMIN_PASSWORD = "curator-password-1"
 ADMIN_TOKEN = "warta-test-admin-token-0123456789"
-START_TIMEOUT = 180.0
+#: Seconds a first start (migrations) may take; a loaded machine needs more: WARTA_LS_START_TIMEOUT.
+START_TIMEOUT = float(os.environ.get("WARTA_LS_START_TIMEOUT", "180"))
 
 
 def free_port() -> int:
@@ -405,10 +406,15 @@ class AnnotatedProject:
 
 
 def annotate_seed_project(
-    label_studio: LabelStudioServer, seed_release: Path, title: str
+    label_studio: LabelStudioServer,
+    seed_release: Path,
+    title: str,
+    annotations: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> AnnotatedProject:
     """The seed release pushed, then annotated by two users (:data:`ANNOTATIONS`), each with their own token."""
     from warta.annotation.push import push_release
+
+    annotations = ANNOTATIONS if annotations is None else annotations
 
     push_release(label_studio.connection(), seed_release, title)
     admin = label_studio.client()
@@ -417,8 +423,8 @@ def annotate_seed_project(
         t.data["article_id"]: t
         for t in admin.tasks.list(project=project.id, fields="task_only", include="id,data")
     }
-    annotators = {email: label_studio.create_annotator(email) for email in ANNOTATIONS}
-    for email, articles in ANNOTATIONS.items():
+    annotators = {email: label_studio.create_annotator(email) for email in annotations}
+    for email, articles in annotations.items():
         client = label_studio.client(annotators[email].token)
         for article_id, spec in articles.items():
             task = tasks[article_id]

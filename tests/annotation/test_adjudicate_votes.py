@@ -195,6 +195,7 @@ def test_ground_truth_wins_over_the_vote() -> None:
     assert gold.provenance["ground_truth"] == {
         "annotation_id": records[2].annotation_id,
         "annotator": "curator",
+        "source": "annotation",
     }
     assert result.conflicts == []
     # ground truth also settles an article a tie would block, and one with a single annotation

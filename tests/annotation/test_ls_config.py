@@ -80,6 +80,23 @@ def test_config_command_prints_the_config(capsys):
     assert capsys.readouterr().out == build_label_config(load_schema())
 
 
+def test_review_config_is_the_schema_config_plus_the_conflicts_panel(capsys):
+    import xml.etree.ElementTree as ET
+
+    from label_studio_sdk.label_interface import LabelInterface
+
+    assert main(["annotate", "config", "--review"]) == 0
+    review = capsys.readouterr().out
+    assert review == build_label_config(load_schema(), review=True)
+    panel = ET.fromstring(review)[0]
+    assert [(c.tag, c.get("name")) for c in panel] == [("Header", None), ("Text", "conflicts")]
+    # the same controls, by the same names: pull reads a curator's work like an annotator's
+    plain, with_panel = LabelInterface(build_label_config()), LabelInterface(review)
+    assert sorted(c.name for c in plain.controls) == sorted(c.name for c in with_panel.controls)
+    assert sorted(o.name for o in with_panel.objects) == ["conflicts", "text"]
+    assert all(c.to_name == ["text"] for c in with_panel.controls)
+
+
 def test_the_sdk_parses_the_controls():
     from label_studio_sdk.label_interface import LabelInterface
 

@@ -67,7 +67,7 @@ def test_readme_annotation_loop(label_studio: LabelStudioServer, repo: Path, tmp
         assert name in exported
         if not name.startswith(("LABEL_STUDIO_URL", "LABEL_STUDIO_API_KEY")):
             assert name.split("=")[0] in label_studio.environment()
-    assert ".venv-label-studio/bin/label-studio start --no-browser --host 127.0.0.1 --port 8080 &" in setup
+    assert ".venv-label-studio/bin/label-studio start --no-browser --host 127.0.0.1 --port 8080 > label-studio.log 2>&1 &" in setup
 
     # A scratch copy of the repository's data, so the loop can write gold and a new release.
     for item in ("corpus/raw", "corpus/releases/1.0.0", "annotation/gold"):
@@ -79,8 +79,8 @@ def test_readme_annotation_loop(label_studio: LabelStudioServer, repo: Path, tmp
     committed = read_gold_dir(repo / "annotation" / "gold")
 
     expected = [
-        "annotate config", "annotate push", "annotate status", "annotate pull", "annotate agreement",
-        "annotate adjudicate", "corpus build", "corpus diff",
+        "annotate wait", "annotate config", "annotate push", "annotate status", "annotate pull", "annotate agreement",
+        "annotate adjudicate", "annotate review", "annotate pull", "annotate adjudicate", "corpus build", "corpus diff",
     ]
     assert [" ".join(line.split()[1:3]) for line in warta] == expected
     outputs: dict[str, str] = {}
@@ -88,9 +88,16 @@ def test_readme_annotation_loop(label_studio: LabelStudioServer, repo: Path, tmp
         step = " ".join(line.split()[1:3])
         if step == "annotate status":
             annotate_like_the_gold(label_studio, committed)
-        outputs[step] = run(line, tmp_path, env).stdout
+        outputs.setdefault(step, run(line, tmp_path, env).stdout)  # a repeated step keeps its first output
+        if step == "annotate review":
+            outputs["review again"] = run(line, tmp_path, env).stdout
 
+    assert "Label Studio is up" in outputs["annotate wait"]
     assert "<View" in outputs["annotate config"]
+    # The annotators agreed on everything: nothing to review, no review project to pull.
+    assert "no unresolved articles" in outputs["annotate review"] and "no unresolved articles" in outputs["review again"]
+    page = (tmp_path / "agreement.html").read_text(encoding="utf-8")
+    assert page.count('class="heatmap"') == 3 and "Annotators against the gold" in page
     # Two annotators agreed on everything: agreement is perfect and adjudication gives the gold back.
     assert "1.000" in outputs["annotate agreement"] or "100" in outputs["annotate agreement"]
     adjudicated = read_gold_dir(tmp_path / "annotation" / "gold")

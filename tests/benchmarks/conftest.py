@@ -76,7 +76,28 @@ def fixture_rows(article: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "id": article["id"], "article_id": article["id"], "document": text,
         "summary": article["summaries"][0], "references": list(article["summaries"]),
     }
-    return {"ner": [ner], "stance": stance, "summarization": [summarization]}
+    return {"documents": [document_row(article, text)], "ner": [ner], "stance": stance, "summarization": [summarization]}
+
+
+#: Article metadata of the fixtures (for the slices): two outlets, two stories, dates in January
+#: 2022 like the seed corpus, and one article without a date.
+FIXTURE_META = {
+    "a01": ("kompas.com", "story-a01", "2022-01-10T09:00:00+07:00"),
+    "a02": ("kompas.com", "story-a01", "2022-01-11T10:30:00+07:00"),
+    "a03": ("detik.com", "story-a03", "2022-01-12T13:16:00+07:00"),
+    "a04": ("detik.com", "story-a03", "2022-01-13T08:00:00+07:00"),
+    "a05": (None, "story-a03", None),
+}
+
+
+def document_row(article: dict[str, Any], text: str) -> dict[str, Any]:
+    outlet, story, published = FIXTURE_META.get(article["id"], (None, None, None))
+    return {
+        "id": article["id"], "source_file": f"{article['id']}.txt", "source_line": None, "url": None,
+        "outlet": outlet, "title": article["title"], "author": None, "published": published,
+        "dateline": None, "section": None, "text": article["body"], "captions": [], "raw": text,
+        "raw_sha256": "0" * 64, "removed": [], "story_id": story, "duplicate_of": None, "language": "id",
+    }
 
 
 def build_labeled_release(

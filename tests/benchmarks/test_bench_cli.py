@@ -141,8 +141,24 @@ def test_compare(submissions: Path, labeled_release: Path, tmp_path: Path, capsy
     assert comparison["a"] == "oracle-rouge" and comparison["b"] == "lead-3"
     rouge_l = comparison["metrics"]["rougeL.f"]
     assert rouge_l["delta"] > 0 and 0 < rouge_l["p_bootstrap"] <= 1
+    # 5 articles: the exact permutation test enumerates 2^5 swaps; its floor is 2/32
+    assert rouge_l["exact"] is True and rouge_l["p_permutation"] == pytest.approx(2 / 32)
+    assert comparison["n_documents"] == 5 and comparison["identical_statistics"] is False
     code, table, _ = run(capsys, "compare", paths["oracle-rouge"], paths["lead-3"], "--trials", "500", "--resamples", "200")
-    assert code == 0 and "rougeL.f" in table and "p_bootstrap" in table
+    assert code == 0 and "rougeL.f" in table and "p_bootstrap" in table and "p_permutation" in table
+    assert "n = 5 documents cannot separate systems at α = 0.05" in table
+    # results without a system name are named by their file names; identical inputs are said to be
+    anonymous = tmp_path / "anonymous-run.json"
+    data = json.loads(paths["lead-3"].read_text(encoding="utf-8"))
+    data["system"] = None
+    anonymous.write_text(json.dumps(data), encoding="utf-8")
+    code, same_out, _ = run(capsys, "compare", anonymous, paths["lead-3"], "--json", "--trials", "100", "--resamples", "50")
+    same = json.loads(same_out)
+    assert code == 0 and (same["a"], same["b"]) == ("anonymous-run.json", "lead-3")
+    assert same["identical_statistics"] is True and all(m["p_permutation"] == 1.0 for m in same["metrics"].values())
+    code, same_table, _ = run(capsys, "compare", anonymous, paths["lead-3"], "--trials", "100", "--resamples", "50")
+    assert "anonymous-run.json" in same_table and "None" not in same_table
+    assert "identical per-document statistics" in same_table
     code, again, _ = run(capsys, "compare", paths["oracle-rouge"], paths["lead-3"], "--json", "--trials", "500", "--resamples", "200")
     assert again == out  # same seed, same digits
     ner = tmp_path / "ner.json"

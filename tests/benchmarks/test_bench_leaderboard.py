@@ -50,7 +50,10 @@ def test_every_submission_is_rescored_and_ranked(board, leaderboard_inputs: tupl
     values = [e.results["metrics"]["rougeL.f"]["value"] for e in ranked]
     assert values == sorted(values, reverse=True)
     assert [e.rank for e in ranked] == [1, 2, 3]
-    assert ranked[0].status == "best"
+    # 5 articles: the smallest possible p is 2 / 2^5 > 0.05, so no system is best or worse
+    assert {e.status for e in ranked} == {"inseparable"}
+    assert summarization.inseparable == "n = 5 documents cannot separate systems at α = 0.05"
+    assert tasks["stance"].inseparable == ""
     # every entry equals what `warta bench score` gives for the same file
     release, submissions = leaderboard_inputs
     gold = load_task_gold(release, "summarization")
@@ -60,21 +63,57 @@ def test_every_submission_is_rescored_and_ranked(board, leaderboard_inputs: tupl
 
 
 def test_not_significantly_different_from_the_best(board) -> None:
+    """Statuses come from the paired permutation test, Holm-adjusted over the comparisons with the best."""
+    from statsmodels.stats.multitest import multipletests
+
     from warta.benchmarks.scoring import compare_results
 
+    checked = 0
     for task in board.tasks:
         ranked = [e for e in task.entries if not e.oracle]
         best = ranked[0]
+        tested, raw = [], []
         for entry in ranked[1:]:
             if entry.results["metrics"][task.primary_metric]["value"] == best.results["metrics"][task.primary_metric]["value"]:
-                assert entry.status == "best" and entry.rank == best.rank
+                assert entry.status in ("best", "inseparable") and entry.rank == best.rank
                 continue
-            p = compare_results(best.results, entry.results, seed=OPTIONS.seed, resamples=OPTIONS.resamples,
-                                metrics=[task.primary_metric])["metrics"][task.primary_metric]["p_bootstrap"]
-            assert entry.p_value == p
-            assert entry.status == ("tied" if p >= 0.05 else "worse")
+            cmp = compare_results(best.results, entry.results, seed=OPTIONS.seed, metrics=[task.primary_metric])
+            detail = cmp["metrics"][task.primary_metric]
+            assert entry.p_raw == detail["p_permutation"] and entry.exact is detail["exact"] is True
+            tested.append(entry)
+            raw.append(detail["p_permutation"])
+        if not tested:
+            continue
+        reject, adjusted, _, _ = multipletests(raw, alpha=0.05, method="holm")
+        for entry, p, r in zip(tested, adjusted, reject):
+            assert entry.p_value == pytest.approx(p, rel=1e-12)
+            if task.inseparable:
+                assert entry.status == "inseparable"
+            else:
+                assert entry.status == ("worse" if r else "tied")
+                checked += 1
+    assert checked >= 1
     statuses = {e.status for t in board.tasks for e in t.entries}
-    assert {"best", "oracle"} <= statuses and statuses & {"tied", "worse"}
+    assert {"best", "oracle", "inseparable"} <= statuses
+
+
+def test_inseparable_depends_on_documents_and_comparisons() -> None:
+    def compare(a, b):
+        return {"metrics": {"m": {"p_permutation": 1 / 2 ** (a["n_documents"] - 1), "exact": True}}}
+
+    def entries(n: int, k: int) -> list[Entry]:
+        out = [_entry(f"s{i}", 0.9 - i / 10) for i in range(k)]
+        for e in out:
+            e.results["n_documents"] = n
+        return out
+
+    assert {e.status for e in rank_task("x", entries(5, 2), compare=compare)} == {"inseparable"}
+    assert [e.status for e in rank_task("x", entries(6, 2), compare=compare)] == ["best", "worse"]
+    # two comparisons at n = 6: Holm's smallest adjusted p is 2 * 2/64 > 0.05
+    assert {e.status for e in rank_task("x", entries(6, 3), compare=compare)} == {"inseparable"}
+    assert [e.status for e in rank_task("x", entries(7, 3), compare=compare)] == ["best", "worse", "worse"]
+    # one system alone is simply the best
+    assert [e.status for e in rank_task("x", entries(2, 1), compare=compare)] == ["best"]
 
 
 def _entry(system_id: str, value: float | None, oracle: bool = False) -> Entry:
@@ -88,13 +127,15 @@ def test_rank_task_orders_ties_and_undefined_scores() -> None:
 
     def compare(a, b):
         calls.append((a["metrics"]["m"]["value"], b["metrics"]["m"]["value"]))
-        return {"metrics": {"m": {"p_bootstrap": 0.2 if b["metrics"]["m"]["value"] == 0.5 else 0.01}}}
+        return {"metrics": {"m": {"p_permutation": 0.2 if b["metrics"]["m"]["value"] == 0.5 else 0.01, "exact": False}}}
 
     entries = [_entry("c", 0.5), _entry("b", 0.7), _entry("a", 0.7), _entry("z", None), _entry("o", 0.9, True), _entry("d", 0.1)]
     ranked = rank_task("x", entries, compare=compare)
     assert [(e.system_id, e.rank, e.status) for e in ranked] == [
         ("a", 1, "best"), ("b", 1, "best"), ("c", 3, "tied"), ("d", 4, "worse"), ("z", 5, "worse"), ("o", None, "oracle"),
     ]
+    # Holm over the three comparisons: 0.01, 0.01, 0.2 -> 0.03, 0.03, 0.2
+    assert [e.p_value for e in ranked[2:5]] == pytest.approx([0.2, 0.03, 0.03])
     assert (0.9, 0.5) not in calls and all(a == 0.7 for a, _ in calls)
 
 
@@ -199,3 +240,25 @@ def _empty(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "README.md").write_text("x\n", encoding="utf-8")
     return folder
+
+
+def test_a_release_that_does_not_match_its_manifest_is_refused(
+    leaderboard_inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    from warta.cli import main
+    from warta.errors import ReleaseError
+
+    release, submissions = leaderboard_inputs
+    copy = tmp_path / "release"
+    shutil.copytree(release, copy)
+    shard = next((copy / "summarization").glob("*.parquet"))
+    shard.write_bytes(shard.read_bytes() + b"\0")
+    with pytest.raises(ReleaseError, match="does not match its manifest"):
+        build_leaderboard(copy, submissions, options=OPTIONS)
+    with pytest.raises(ReleaseError):
+        load_task_gold(copy, "summarization")
+    assert main(["bench", "leaderboard", "--release", str(copy), "--submissions", str(submissions),
+                 "--out", str(tmp_path / "out")]) == 3
+    assert not (tmp_path / "out").exists()

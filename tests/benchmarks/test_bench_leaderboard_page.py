@@ -111,11 +111,41 @@ def test_leaderboard_page_in_chromium(page_path: Path, require_or_skip) -> None:
             # CI whiskers are drawn for every primary score
             assert page.eval_on_selector_all("svg.whisker", "els => els.length") == sum(len(v) for v in rows.values())
 
+            # one forest plot per task, one row per system, no external asset
+            forests = page.eval_on_selector_all(
+                "section", "ss => ss.map(s => [s.id, s.querySelectorAll('svg.forest g.forest-row').length])"
+            )
+            assert dict(forests) == {task: len(v) for task, v in rows.items()}
+            # 5 articles: every primary interval is greyed out with its reason, and no test can separate
+            weak = page.eval_on_selector_all(
+                "#ner td.primary .ci.weak, #summarization td.primary .ci.weak", "els => els.map(e => e.title)"
+            )
+            assert len(weak) == len(rows["ner"]) + len(rows["summarization"])
+            assert all("only 5 documents (fewer than 10)" in t for t in weak)
+            summary = page.text_content("#summarization .inseparable")
+            assert "n = 5 documents cannot separate systems at α = 0.05" in summary
+            assert page.eval_on_selector_all("#summarization .badge.inseparable", "els => els.length") >= 3
+            # long descriptions are folded
+            assert page.eval_on_selector_all("details.desc", "els => els.filter(e => e.open).length") == 0
+            assert page.eval_on_selector_all("details.desc", "els => els.length") == sum(len(v) for v in rows.values())
+
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "leaderboard.png"), full_page=True)
+
+            # at 700 px the page does not scroll sideways and the primary column stays visible
+            page.set_viewport_size({"width": 700, "height": 900})
+            assert page.evaluate("document.documentElement.scrollWidth") <= 700
+            widths = page.eval_on_selector_all(
+                ".table-wrap", "els => els.filter(e => e.offsetParent !== null).map(e => [e.scrollWidth, e.clientWidth])"
+            )
+            assert widths and all(scroll <= client + 1 for scroll, client in widths), widths
+            assert page.is_visible("table[data-task=summarization] tbody tr td.primary")
+            assert not page.is_visible("table[data-task=summarization] tbody tr td.secondary")
+            page.screenshot(path=str(ARTIFACTS / "leaderboard-700.png"), full_page=True)
         finally:
             browser.close()
     assert dialogs == []
     assert console_errors == []
     assert all(url.startswith("file://") for url in requests), requests
     assert (ARTIFACTS / "leaderboard.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "leaderboard-700.png").stat().st_size > 10_000

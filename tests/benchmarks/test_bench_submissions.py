@@ -198,10 +198,26 @@ def test_meta_is_parsed_and_validated_strictly(tmp_path: Path) -> None:
         assert expected in message, message
     with pytest.raises(InputError, match="missing key 'date'"):
         parse_meta("name: a\nauthors: [b]\nurl: null\ndescription: c\n", "m")
-    with pytest.raises(InputError, match=r"m:2: not valid YAML"):
+    with pytest.raises(InputError, match=r"m, line 2: not valid YAML"):
         parse_meta("name: a\n  - b: [\n", "m")
     with pytest.raises(InputError, match="missing"):
         load_meta(tmp_path / "meta.yaml")
+
+
+def test_training_data_cutoff_is_optional_and_validated_like_date() -> None:
+    with_cutoff = parse_meta(META + "training_data_cutoff: 2021-12-31\n", "m")
+    assert with_cutoff.training_data_cutoff == "2021-12-31"
+    assert parse_meta(with_cutoff.to_yaml(), "again") == with_cutoff
+    assert parse_meta(META, "m").training_data_cutoff is None
+    for bad, expected in (
+        ("2021-13-01", "'training_data_cutoff' '2021-13-01' is not a calendar date"),
+        ("Dec 2021", "'training_data_cutoff' must be a date YYYY-MM-DD, got 'Dec 2021'"),
+        ("[2021]", "'training_data_cutoff' must be a date YYYY-MM-DD, got [2021]"),
+    ):
+        with pytest.raises(InputError) as caught:
+            parse_meta(META + f"training_data_cutoff: {bad}\n", "sys/meta.yaml")
+        line = META.count("\n") + 1
+        assert f"line {line}: {expected}" in caught.value.message, caught.value.message
 
 
 def test_system_folders(tmp_path: Path) -> None:

@@ -65,7 +65,28 @@ def test_blocks_of_resamples_give_the_same_stream(monkeypatch: pytest.MonkeyPatc
 def test_undefined_resamples_are_left_out_and_all_undefined_is_none() -> None:
     stats = np.array([[0, 0, 0]] * 5)
     interval = bootstrap_intervals(stats, {"f1": micro_f1}, resamples=50)["f1"]
-    assert interval == bootstrap.Interval(None, None, None)
+    assert (interval.value, interval.low, interval.high) == (None, None, None)
+    assert not interval.informative and interval.why == "undefined on every resample"
+
+
+def test_intervals_say_when_they_are_not_informative() -> None:
+    """Too few documents, or too few distinct resampled values, flag the interval."""
+    two = _system(0, n=2)
+    small = bootstrap_intervals(two, {"f1": micro_f1}, resamples=1000)["f1"]
+    assert small.low is not None and not small.informative
+    assert small.distinct <= 3 and "only 2 documents" in small.why
+    # enough documents, but a metric with only a few possible values
+    coarse = np.zeros((40, 1))
+    coarse[0, 0] = 1.0
+    few = bootstrap_intervals(coarse, {"mean": mean_of_first}, resamples=1000)["mean"]
+    assert few.distinct < bootstrap.MIN_DISTINCT_VALUES and not few.informative
+    assert "distinct resampled values" in few.why
+    many = bootstrap_intervals(_system(0, n=300), {"f1": micro_f1}, resamples=1000)["f1"]
+    assert many.informative and many.why is None and many.distinct >= bootstrap.MIN_DISTINCT_VALUES
+    none = bootstrap_intervals(_system(0, n=300), {"f1": micro_f1}, resamples=0)["f1"]
+    assert not none.informative and none.low is None
+    assert bootstrap.judge_interval(bootstrap.MIN_DOCUMENTS, bootstrap.MIN_DISTINCT_VALUES, 10) == (True, None)
+    assert not bootstrap.judge_interval(bootstrap.MIN_DOCUMENTS - 1, 500, 1000)[0]
 
 
 def test_identical_systems_have_p_one() -> None:

@@ -130,7 +130,7 @@ def test_refusals_happen_before_any_work(raw: Path, tmp_path: Path) -> None:
 def test_bad_input_leaves_nothing(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     generate(raw, 50, seed=3)
-    (raw / "zz-bad.jsonl").write_text('{"text": "Satu dua tiga."}\nnot json\n', encoding="utf-8")
+    (raw / "zz-bad.jsonl").write_text('{"title": "Judul", "text": "Satu dua tiga empat lima enam tujuh delapan."}\nnot json\n', encoding="utf-8")
     with pytest.raises(InputError, match="zz-bad.jsonl, line 2"):
         build(raw, tmp_path / "out", version="1.0.0")
     assert not (tmp_path / "out").exists() and not work_folder(tmp_path / "out").exists()
@@ -213,6 +213,6 @@ def test_streaming_diff_equals_the_indexed_diff(raw: Path, reference: Path, tmp_
     build(changed_raw, tmp_path / "new", version="1.1.0", max_rows=700)
     result = diff_module.diff_releases(reference / "public", tmp_path / "new")
     old, new = Release.open(reference / "public"), Release.open(tmp_path / "new")
-    added, removed, changed = diff_module._compare(diff_module._index(old, "documents"), diff_module._index(new, "documents"))
+    added, removed, changed = diff_module._indexed(old, new)
     assert (result["added"], result["removed"], result["changed"]) == (added, removed, changed)
     assert len(removed) >= 15 and len(added) >= 12 and changed

@@ -137,7 +137,7 @@ def test_duplicate_ids_raise_or_are_skipped(tmp_path: Path, raw_dir: Path) -> No
     raw = tmp_path / "raw"
     data = (raw_dir / MEDCOM).read_bytes()
     write(raw, MEDCOM, data)
-    write(raw, "copy.jsonl", json.dumps({"id": "e868b1205f427ac5", "text": "Teks lain yang berbeda sekali isinya."}).encode())
+    write(raw, "copy.jsonl", json.dumps({"id": "e868b1205f427ac5", "text": "Teks lain yang berbeda sekali isinya, ditulis cukup panjang agar terbaca sebagai paragraf."}).encode())
     with pytest.raises(InputError) as info:
         ingest(raw)
     assert "copy.jsonl, line 1: duplicate id e868b1205f427ac5" in str(info.value)
@@ -218,12 +218,19 @@ def test_html_through_trafilatura(tmp_path: Path) -> None:
     assert article.id == "0123456789abcdef"
     assert article.title == "Banjir Rendam Ratusan Rumah di Bekasi"
     assert article.author == "Marcheilla Ariesta"
-    assert article.published == "2022-01-12"
+    assert article.published == "2022-01-12T13:16:00+07:00"  # the page's time and zone are kept
     assert article.dateline == "Jakarta"
     assert article.text.startswith("Banjir merendam ratusan rumah")
     assert article.text.endswith("sejak pagi hari.")
     assert "Home" not in article.text and "Copyright" not in article.text
     assert {s.reason for s in article.removed} == {"duplicate-title", "related-link"}
+
+
+def test_html_with_a_day_only_keeps_a_day(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    page = HTML.replace('property="article:published_time" content="2022-01-12T13:16:00+07:00"', 'name="date" content="2022-01-12"')
+    write(tmp_path / "raw", "007_0123456789abcdef.html", page.encode())
+    assert ingest(tmp_path / "raw").articles[0].published == "2022-01-12"  # no midnight invented
 
 
 def test_html_without_trafilatura_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -82,3 +82,12 @@ def test_inspect_table_and_errors(raw_dir: Path, tmp_path: Path) -> None:
     done = subprocess.run([*run, str(bad)], capture_output=True, text=True, env=env_cols, check=False)
     assert done.returncode == 2
     assert "bad.txt" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_inspect_says_what_was_not_found_and_explains_its_glyphs(raw_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "inspect", str(raw_dir / MEDCOM)]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert "not found: section, outlet" in out
+    assert "∅" in out and "⍽" in out  # the seed has empty and no-break-space lines
+    assert "∅ an empty line" in out and "⍽ a no-break space (U+00A0)" in out

@@ -94,7 +94,7 @@ def test_refuses_a_tampered_release(tmp_path):
     release = h.build_seed(tmp_path, gold=False).out
     (release / "README.md").write_text("edited")
     hub = FakeHub()
-    with pytest.raises(ReleaseError, match="does not verify"):
+    with pytest.raises(ReleaseError, match="README.md has 6 bytes, the manifest says"):
         publish_release(release, "warta-nlp/warta", api=hub, token="hf_test")
     assert hub.calls == []
     assert main(["corpus", "publish", str(release), "--repo-id", "warta-nlp/warta", "--dry-run"]) == 3

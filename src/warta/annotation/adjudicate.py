@@ -2,9 +2,10 @@
 
 Decisions, per article (``n`` = number of annotators of the article, ``--min-votes`` = ``m``):
 
-* **Ground truth first.** If a task has an annotation marked as ground truth in Label Studio (a
-  curator's), its entities and stances are the gold for that article, whatever the vote says. Two
-  ground-truth annotations that differ are a conflict.
+* **Ground truth first.** A curator's annotation in the review project (``warta annotate review``;
+  records with ``source == "review"``) is the gold for that article, whatever the vote says; without
+  one, an annotation marked as ground truth in Label Studio is. Two such annotations of one
+  article that differ are a conflict.
 * **Entities** are voted as exact spans (start, end and label). A span with ``v`` votes is accepted
   when ``2v > n`` and ``v ≥ m``, rejected when ``2v < n`` (a majority left it out), and undecided
   otherwise (a tie, or a majority smaller than ``m``). Candidate spans are grouped into runs of
@@ -22,13 +23,17 @@ Decisions, per article (``n`` = number of annotators of the article, ``--min-vot
 * An article with fewer than ``m`` annotations and no ground truth is undecided as a whole.
 
 An article with any undecided item gets no gold: it is listed in the conflicts report (with the
-competing options and who chose each) until the curator settles it, typically by marking one
-annotation as ground truth in Label Studio and pulling again. Decisions reached by a majority
+competing options and who chose each) until the curator settles it, in the review project that
+``warta annotate review`` makes (or by marking one annotation as ground truth in Label Studio) and
+pulling again. For such an article :attr:`Adjudication.majority` keeps what the vote did decide
+(the *majority version*: accepted entities and decided stances), which the review project shows
+the curator beside every annotator's version. Decisions reached by a majority
 that was not unanimous are listed too, with status ``majority``, for review.
 
 Each gold document's ``provenance``: ``method`` (``"majority vote"`` or ``"ground truth"``),
-``annotators`` (pseudonyms), ``annotations`` (their number), ``annotation_ids``, ``task_ids``,
-``ground_truth`` (``{annotation_id, annotator}`` or null), ``min_votes``, ``summary_annotators``
+``annotators`` (pseudonyms), ``annotations`` (their number), ``annotation_ids`` (with the review's),
+``task_ids``, ``ground_truth`` (``{annotation_id, annotator, source}`` or null, ``source`` being
+``"annotation"`` or ``"review"``), ``review_task_ids`` (when a review settled it), ``min_votes``, ``summary_annotators``
 (who wrote each summary, in order), ``agreement`` (this article's pairwise span F1 and token κ,
 Fleiss' κ, stance α; see :mod:`warta.annotation.agreement`), ``format`` and ``warta_version``.
 Two gold files that differ only in ``warta_version`` count as identical.
@@ -126,6 +131,15 @@ class Conflict:
         }
 
 
+@dataclass(frozen=True)
+class MajorityVersion:
+    """What the vote decided for an article, undecided items left out (shown to the curator)."""
+
+    entities: tuple[GoldEntity, ...]
+    stance: tuple[ActorStance, ...]
+    document_stance: tuple[DocumentStance, ...]
+
+
 @dataclass
 class Adjudication:
     """Gold for the settled articles, every conflict, and each article's text (for the checks)."""
@@ -134,6 +148,8 @@ class Adjudication:
     conflicts: list[Conflict]
     min_votes: int
     texts: dict[str, str] = field(default_factory=dict)
+    #: article id -> the majority version, for the articles voted on (settled or not)
+    majority: dict[str, MajorityVersion] = field(default_factory=dict)
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -295,12 +311,18 @@ def _gold_stance(
     return stance, documents
 
 
-def _summaries(doc: DocumentAnnotations, first: str | None) -> tuple[list[str], list[list[str]]]:
-    order = ([first] if first else []) + [name for name in doc.annotators if name != first]
+def _summaries(
+    doc: DocumentAnnotations, first: AnnotationRecord | None
+) -> tuple[list[str], list[list[str]]]:
+    """Every summary once, the ground truth's first (a curator's review record may be the first)."""
+    order = ([first] if first is not None else []) + [
+        doc.records[name] for name in doc.annotators if first is None or doc.records[name] is not first
+    ]
     texts: list[str] = []
     authors: list[list[str]] = []
-    for name in order:
-        summary = (doc.records[name].summary or "").strip()
+    for record in order:
+        name = record.annotator
+        summary = (record.summary or "").strip()
         if not summary:
             continue
         if summary in texts:
@@ -342,7 +364,11 @@ def _ground_truth_content(record: AnnotationRecord) -> tuple:
 
 
 def _adjudicate_document(
-    doc: DocumentAnnotations, min_votes: int, conflicts: list[Conflict], version: str
+    doc: DocumentAnnotations,
+    min_votes: int,
+    conflicts: list[Conflict],
+    version: str,
+    majority: dict[str, MajorityVersion],
 ) -> GoldDocument | None:
     names = doc.annotators
     before = len(conflicts)
@@ -368,12 +394,18 @@ def _adjudicate_document(
             )
         )
 
-    truth = [doc.records[name] for name in names if doc.records[name].ground_truth]
+    reviewed = bool(doc.reviews)
+    if reviewed:
+        truth = [doc.reviews[name] for name in sorted(doc.reviews)]
+    else:
+        truth = [doc.records[name] for name in names if doc.records[name].ground_truth]
     if len({_ground_truth_content(r) for r in truth}) > 1:
+        where = "review annotations" if reviewed else "ground-truth annotations"
+        keep = "keep one in the review project" if reviewed else "keep one marked as ground truth"
         conflict(
             kind="ground_truth",
             status=UNRESOLVED,
-            reason=f"{len(truth)} ground-truth annotations that differ; keep one marked as ground truth",
+            reason=f"{len(truth)} {where} that differ; {keep}",
             item={},
             options=tuple(
                 Option({"annotation_id": r.annotation_id}, (r.annotator,)) for r in truth
@@ -405,10 +437,11 @@ def _adjudicate_document(
             {key: (vote.labels[0], list(vote.mentions)) for key, vote in actor.items()},
             {target: vote.labels[0] for target, vote in documents.items()},
         )
-        method, first = GROUND_TRUTH, record.annotator
+        method, first = GROUND_TRUTH, record
         truth_info: dict[str, Any] | None = {
             "annotation_id": record.annotation_id,
             "annotator": record.annotator,
+            "source": record.source,
         }
     else:
         if len(names) < min_votes:
@@ -466,6 +499,9 @@ def _adjudicate_document(
             doc.text, actor, {key[0]: label for key, (label, _) in document.items()}
         )
         entities.sort(key=lambda e: (e.start, e.end, e.label))
+        majority[doc.article_id] = MajorityVersion(
+            tuple(entities), tuple(stance), tuple(document_stance)
+        )
         method, first, truth_info = MAJORITY, None, None
         if any(c.status == UNRESOLVED for c in conflicts[before:]):
             return None
@@ -475,7 +511,9 @@ def _adjudicate_document(
         "method": method,
         "annotators": names,
         "annotations": len(names),
-        "annotation_ids": sorted(r.annotation_id for r in doc.records.values()),
+        "annotation_ids": sorted(
+            r.annotation_id for r in [*doc.records.values(), *doc.reviews.values()]
+        ),
         "task_ids": doc.task_ids,
         "ground_truth": truth_info,
         "min_votes": min_votes,
@@ -483,6 +521,8 @@ def _adjudicate_document(
         "agreement": _document_agreement(doc),
         "warta_version": version,
     }
+    if reviewed:
+        provenance["review_task_ids"] = doc.review_task_ids
     return GoldDocument(
         article_id=doc.article_id,
         text_sha256=doc.text_sha256,
@@ -503,12 +543,15 @@ def adjudicate(
     documents = group_by_article(records)
     gold: list[GoldDocument] = []
     conflicts: list[Conflict] = []
+    majority: dict[str, MajorityVersion] = {}
     for doc in documents.values():
-        result = _adjudicate_document(doc, min_votes, conflicts, warta_version)
+        result = _adjudicate_document(doc, min_votes, conflicts, warta_version, majority)
         if result is not None:
             gold.append(result)
     texts = {key: doc.text for key, doc in documents.items()}
-    return Adjudication(gold=gold, conflicts=conflicts, min_votes=min_votes, texts=texts)
+    return Adjudication(
+        gold=gold, conflicts=conflicts, min_votes=min_votes, texts=texts, majority=majority
+    )
 
 
 # --- I/O around adjudicate(): checks, then writes --------------------------------------------------

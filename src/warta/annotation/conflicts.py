@@ -71,6 +71,23 @@ def _item(conflict: Conflict) -> str:
     return "annotations"
 
 
+def conflicts_text(conflicts: list[Conflict], *, limit: int = 40) -> str:
+    """The short plain-text panel of a review task: what is undecided, the options and who chose each.
+
+    Only ``unresolved`` conflicts (what the curator must decide), one line per option; more than
+    ``limit`` conflicts are cut with a count of the rest, so a task stays readable.
+    """
+    unresolved = [c for c in conflicts if c.status == UNRESOLVED]
+    lines: list[str] = []
+    for number, conflict in enumerate(unresolved[:limit], start=1):
+        lines.append(f"{number}. {_item(conflict).replace('`', '')}: {conflict.reason}")
+        for option in conflict.options:
+            lines.append(f"   - {_choice(option).replace('`', '')}: {', '.join(option.annotators) or '-'}")
+    if len(unresolved) > limit:
+        lines.append(f"... and {len(unresolved) - limit} more (see the conflicts report)")
+    return "\n".join(lines) if lines else "No unresolved conflicts."
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 

@@ -145,3 +145,40 @@ def connect(connection: Connection) -> LabelStudio:
         )
         client.users.whoami()
     return client
+
+
+def wait_for_server(
+    url: str | None = None, *, timeout: float = 60.0, interval: float = 0.5
+) -> float:
+    """Poll ``GET <url>/health`` until Label Studio answers ``{"status": "UP"}``; returns the seconds waited.
+
+    For scripts that start the server and go on (its first start runs migrations for ~25 s).
+    No API key is needed. Not answering within ``timeout`` is a :class:`ServiceError` (exit 5).
+    """
+    import time
+
+    import httpx
+
+    url = (url or os.environ.get(URL_ENV) or "").strip().rstrip("/")
+    if not url:
+        raise ServiceError(
+            "no Label Studio URL given", hint=f"set {URL_ENV} (e.g. http://localhost:8080) or pass --url"
+        )
+    if not url.startswith(("http://", "https://")):
+        raise ServiceError(f"Label Studio URL {url!r} is not an http(s) URL", hint=f"fix {URL_ENV} or --url")
+    started = time.monotonic()
+    last = "no answer"
+    while True:
+        try:
+            response = httpx.get(f"{url}/health", timeout=min(5.0, max(timeout, 0.1)))
+            if response.status_code == 200 and response.json().get("status") == "UP":
+                return time.monotonic() - started
+            last = f"HTTP {response.status_code}"
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            last = type(exc).__name__
+        if time.monotonic() - started + interval > timeout:
+            raise ServiceError(
+                f"Label Studio at {url} did not answer within {timeout:g} s (last: {last})",
+                hint="check that the server started (see its log file) and that the URL is right",
+            )
+        time.sleep(interval)

@@ -15,6 +15,11 @@ results back by these names, so they are defined once here.
   object's name, as the tag docs suggest) hides it for every region, so it is left out;
 - ``document_stance_<target>`` (``<Choices>``): the article's own stance toward the target;
 - ``summary`` (``<TextArea>``): a reference summary in the schema's language and length.
+
+The config of a review project (``review=True``, ``warta annotate review``) is the same config
+with one more object on top: ``conflicts`` (``<Text>`` of the task's ``$conflicts``), a read-only
+panel listing what the annotators disagreed on. No control points at it, so the curator's results
+are read back by exactly the same names.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from warta.schema import LabelSchema, load_schema
 TEXT_NAME = "text"
 ENTITIES_NAME = "entities"
 SUMMARY_NAME = "summary"
+CONFLICTS_NAME = "conflicts"
 REGION_STANCE_PREFIX = "stance_"
 DOCUMENT_STANCE_PREFIX = "document_stance_"
 
@@ -42,10 +48,24 @@ def _bilingual(indonesian: str, english: str) -> str:
     return f"{indonesian} / {english}"
 
 
-def build_label_config(schema: LabelSchema | None = None) -> str:
-    """The ``<View>`` XML for ``schema`` (default: the packaged schema), pretty-printed."""
+def build_label_config(schema: LabelSchema | None = None, *, review: bool = False) -> str:
+    """The ``<View>`` XML for ``schema`` (default: the packaged schema), pretty-printed.
+
+    ``review`` adds the conflicts panel of a review project (see the module docstring).
+    """
     schema = schema if schema is not None else load_schema()
     view = ET.Element("View")
+    if review:
+        panel = ET.SubElement(view, "View", style="background: #fff4e5; padding: 0 8px; border-left: 4px solid #e07b00")
+        ET.SubElement(
+            panel,
+            "Header",
+            value=_bilingual(
+                "Konflik antar-anotator: pilih atau sunting satu versi (prediksi), lalu kirim",
+                "Annotator conflicts: pick or edit one version (predictions), then submit",
+            ),
+        )
+        ET.SubElement(panel, "Text", name=CONFLICTS_NAME, value=f"${CONFLICTS_NAME}")
 
     ET.SubElement(
         view,

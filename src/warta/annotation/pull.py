@@ -15,6 +15,12 @@ What is trusted and what is checked:
   and counted in the report.
 - annotators are pseudonymised (:mod:`warta.annotation.pseudonyms`); no email is written.
 - with ``--release``, every task's article must be in that release with the same text.
+
+When the project has a review project (``warta annotate review``, default title
+``"<title> (review)"``), it is pulled too: the curator's submitted annotations there become records
+with ``ground_truth`` true and ``source`` ``"review"``. Beside ``--out`` a small summary
+(``<out stem>.pull.json``: projects, counts) is written, so that a later ``agreement`` on a pull
+without any submitted annotation can say which project has none yet.
 """
 
 from __future__ import annotations
@@ -34,15 +40,17 @@ from warta.annotation.labelconfig import (
     REGION_STANCE_PREFIX,
     SUMMARY_NAME,
 )
-from warta.annotation.push import require_project
+from warta.annotation.push import find_project, require_project
 from warta.annotation.records import (
+    ANNOTATION,
+    REVIEW,
     AnnotationRecord,
     EntityAnnotation,
     RegionStance,
     TargetStance,
     dumps_records,
 )
-from warta.errors import InputError, OutputExistsError, ServiceError
+from warta.errors import InputError, OutputExistsError, ServiceError, WartaError
 from warta.fsutil import sha256_text, write_text_atomic
 from warta.schema import LabelSchema, load_schema
 
@@ -68,6 +76,10 @@ class PullReport:
     dropped_stances: list[str] = field(default_factory=list)
     out: str | None = None
     seconds: float = 0.0
+    project: str | None = None
+    review_project: str | None = None
+    #: records from the review project (``None``: there is no review project)
+    review_records: int | None = None
 
 
 def normalise_text(text: str) -> str:
@@ -94,10 +106,12 @@ def records_from_export(
     schema: LabelSchema | None = None,
     articles: dict[str, str] | None = None,
     report: PullReport | None = None,
+    source: str = ANNOTATION,
 ) -> list[AnnotationRecord]:
     """Annotation records from a Label Studio JSON export (a list of task dicts).
 
     ``articles`` (article id -> annotated text), when given, is the release the tasks must belong to.
+    ``source`` ``"review"`` marks the records of a review project (ground truth, see the module docstring).
     Raises :class:`InputError` (naming task and region) on the first problem; returns records
     sorted by task id, then annotation id.
     """
@@ -141,6 +155,9 @@ def records_from_export(
                 report.cancelled += 1
                 continue
             record = _record(task_id, article_id, text, annotation, pseudonymize, schema, report)
+            if source == REVIEW:
+                record.ground_truth = True
+                record.source = REVIEW
             records.append(record)
             kept += 1
         if kept == 0:
@@ -313,8 +330,15 @@ def pull(
     force: bool = False,
     schema: LabelSchema | None = None,
     client: LabelStudio | None = None,
+    review_project: str | None = None,
 ) -> PullReport:
-    """Export project ``title`` and write its records to ``out`` (atomically; never over a file unless ``force``)."""
+    """Export project ``title`` (and its review project, if any) and write the records to ``out``.
+
+    Atomically, and never over a file unless ``force``. ``review_project`` names the review
+    project when it is not ``"<title> (review)"``.
+    """
+    from warta.annotation.review import review_project_title
+
     started = time.perf_counter()
     target = Path(out)
     if target.exists() and not force:
@@ -325,12 +349,86 @@ def pull(
     client = client if client is not None else connect(connection)
     with service_errors(connection, f"looking up project {title!r}"):
         project = require_project(client, title)
+    try:
+        review_name: str | None = review_project_title(title, review_project)
+    except InputError:
+        if review_project is not None:
+            raise
+        review_name = None  # a title too long for a default review title: it has no review project
+    review = None
+    if review_name is not None:
+        with service_errors(connection, f"looking up project {review_name!r}"):
+            review = find_project(client, review_name)
+    if review_project is not None and review is None:
+        raise InputError(
+            f"Label Studio has no project titled {review_project!r}",
+            hint="make it with `warta annotate review`, or leave out --review-project",
+        )
     tasks = export_project(client, connection, int(project.id))
-    report = PullReport()
+    report = PullReport(project=title)
     records = records_from_export(
         tasks, pseudonymize, schema=schema, articles=articles, report=report
     )
+    if review is not None:
+        review_report = PullReport()
+        review_records = records_from_export(
+            export_project(client, connection, int(review.id)),
+            pseudonymize,
+            schema=schema,
+            articles=articles,
+            report=review_report,
+            source=REVIEW,
+        )
+        records += review_records
+        report.review_project = review_name
+        report.review_records = len(review_records)
+        report.cancelled += review_report.cancelled
+        report.drafts += review_report.drafts
+        report.dropped_stances += review_report.dropped_stances
+        report.records = len(records)
     write_text_atomic(target, dumps_records(records), overwrite=force)
+    write_text_atomic(
+        summary_path(target),
+        json.dumps(
+            {
+                "format": PULL_SUMMARY_FORMAT,
+                "project": title,
+                "review_project": report.review_project,
+                "tasks": report.tasks,
+                "records": report.records,
+                "review_records": report.review_records,
+                "cancelled": report.cancelled,
+                "drafts": report.drafts,
+            },
+            indent=2,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        + "\n",
+        overwrite=True,
+    )
     report.out = str(target)
     report.seconds = time.perf_counter() - started
     return report
+
+
+PULL_SUMMARY_FORMAT = "warta.pull.v1"
+
+
+def summary_path(out: str | Path) -> Path:
+    """Where pull writes the summary of a records file: ``annotations.jsonl`` -> ``annotations.pull.json``."""
+    return Path(out).with_suffix(".pull.json")
+
+
+def read_pull_summary(records_file: str | Path) -> dict[str, Any] | None:
+    """The pull summary beside ``records_file``, or ``None`` when there is none (or it is unreadable)."""
+    from warta.inputs import read_json
+
+    path = summary_path(records_file)
+    if not path.is_file():
+        return None
+    try:
+        data = read_json(path)
+    except WartaError:
+        return None  # a damaged summary only loses the better message
+    return data if isinstance(data, dict) and data.get("format") == PULL_SUMMARY_FORMAT else None

@@ -6,12 +6,23 @@ database transaction on the server). So pushing twice imports nothing twice, and
 half-way (server stopped, network gone) is completed by running it again. An article whose text
 changed since its task was created (different ``text_sha256``) is reported and left alone: neither
 duplicated nor overwritten, because annotations on the old task index the old text.
+
+Agreement sampling (``--overlap K --overlap-share P``): the project gets Label Studio's own
+settings ``maximum_annotations = K`` and ``overlap_cohort_percentage = P``, so the server's task
+distribution (``/next``) serves the tasks of the overlap cohort to K annotators and the others to
+one. Label Studio 1.23 picks the cohort at random (feature flag
+``fflag_feat_utc_563_randomize_overlap_cohort`` is on) and re-picks it on every import, so after
+importing, push sets each task's ``overlap`` itself (:func:`overlap_cohort`): the cohort is the
+``round(n·P/100)`` tasks (Label Studio's own count) ranked first by SHA-256 of the article id,
+which is the same on every run and every server. Tasks that already have annotations keep the
+overlap they were annotated under (moving them would change what "complete" means for work done).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +69,12 @@ class PushReport:
     model_version: str | None = None
     batches: int = 0
     seconds: float = 0.0
+    maximum_annotations: int = DEFAULT_MAXIMUM_ANNOTATIONS
+    overlap_share: int = 100
+    #: tasks served to ``maximum_annotations`` annotators (the overlap cohort), after the push
+    overlap_tasks: int | None = None
+    #: tasks whose ``overlap`` push set so the cohort is the deterministic one
+    overlap_updated: int = 0
 
 
 def find_project(client: LabelStudio, title: str) -> Any | None:
@@ -89,11 +106,16 @@ def ensure_project(
     label_config: str,
     maximum_annotations: int,
     model_version: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[int, bool]:
-    """Create the project, or update the existing one's config; returns ``(id, created)``."""
+    """Create the project, or update the existing one's config; returns ``(id, created)``.
+
+    ``extra`` are more project settings (``overlap_cohort_percentage``, ``show_collab_predictions``).
+    """
     settings: dict[str, Any] = {
         "label_config": label_config,
         "maximum_annotations": maximum_annotations,
+        **(extra or {}),
     }
     if model_version is not None:
         # Pre-annotations from this model version are shown to annotators.
@@ -104,6 +126,62 @@ def ensure_project(
         return int(created.id), True
     client.projects.update(project.id, **settings)
     return int(project.id), False
+
+
+def cohort_size(tasks: int, share: int) -> int:
+    """How many tasks Label Studio puts in the overlap cohort: ``int(n·P/100 + 0.5)`` (its formula)."""
+    return int(tasks * share / 100 + 0.5)
+
+
+def cohort_rank(article_id: str) -> str:
+    """The order in which articles join the overlap cohort: SHA-256 of the article id."""
+    return hashlib.sha256(article_id.encode("utf-8")).hexdigest()
+
+
+def overlap_cohort(
+    tasks: Iterable[tuple[str, int, int]], maximum_annotations: int, share: int
+) -> dict[str, int]:
+    """article_id -> the ``overlap`` its task should have, from ``(article_id, overlap, annotations)``.
+
+    Annotated tasks keep their overlap; the cohort is filled up to :func:`cohort_size` with the
+    unannotated tasks first by :func:`cohort_rank`; every other unannotated task gets overlap 1.
+    """
+    rows = sorted(tasks, key=lambda row: cohort_rank(row[0]))
+    wanted = cohort_size(len(rows), share) if maximum_annotations > 1 else 0
+    fixed = [row for row in rows if row[2] > 0]
+    room = max(wanted - sum(1 for row in fixed if row[1] > 1), 0)
+    overlap: dict[str, int] = {row[0]: row[1] for row in fixed}
+    for article_id, _, _ in (row for row in rows if row[2] == 0):
+        overlap[article_id] = maximum_annotations if room > 0 else 1
+        room -= 1
+    return overlap
+
+
+def apply_overlap_cohort(
+    client: LabelStudio, project_id: int, maximum_annotations: int, share: int
+) -> tuple[int, int]:
+    """Set each task's ``overlap`` to :func:`overlap_cohort`'s; returns ``(cohort tasks, tasks updated)``."""
+    current: dict[str, tuple[int, int, int]] = {}
+    for task in client.tasks.list(
+        project=project_id,
+        page_size=_LIST_PAGE_SIZE,
+        fields="task_only",
+        include="id,data,overlap,total_annotations",
+    ):
+        article_id = (task.data or {}).get("article_id")
+        if article_id is None or str(article_id) in current:
+            continue
+        current[str(article_id)] = (int(task.id), int(task.overlap or 1), int(task.total_annotations or 0))
+    wanted = overlap_cohort(
+        ((a, overlap, done) for a, (_, overlap, done) in current.items()), maximum_annotations, share
+    )
+    updated = 0
+    for article_id in sorted(wanted):
+        task_id, overlap, _ = current[article_id]
+        if wanted[article_id] != overlap:
+            client.tasks.update(str(task_id), overlap=wanted[article_id])
+            updated += 1
+    return sum(1 for v in wanted.values() if v > 1), updated
 
 
 def existing_tasks(client: LabelStudio, project_id: int) -> dict[str, list[tuple[int, str | None]]]:
@@ -130,10 +208,19 @@ def push_tasks(
     maximum_annotations: int = DEFAULT_MAXIMUM_ANNOTATIONS,
     tagger: Callable[[str], list[Any]] | None = None,
     on_batch: Callable[[int, int], None] | None = None,
+    label_config: str | None = None,
+    settings: dict[str, Any] | None = None,
+    task_factory: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    overlap_share: int | None = None,
 ) -> PushReport:
     """Import the tasks in ``tasks_data`` that the project does not have yet.
 
     ``on_batch(imported_so_far, to_import)`` is called after each batch (progress display).
+    ``label_config`` (default: the schema's), ``settings`` (more project settings) and
+    ``task_factory`` (task data -> the task to import, default: with the tagger's prediction) let
+    the review project reuse the same idempotent import. ``overlap_share`` (0-100) is the share of
+    tasks served to ``maximum_annotations`` annotators (see the module docstring); ``None`` leaves
+    the project's setting as it is (a new project: all of them).
     """
     if not MIN_TITLE <= len(title) <= MAX_TITLE:
         raise InputError(
@@ -146,6 +233,11 @@ def push_tasks(
         raise InputError(
             f"maximum annotations per task must be at least 1, got {maximum_annotations}"
         )
+    if overlap_share is not None and not 0 <= overlap_share <= 100:
+        raise InputError(f"the overlap share is a percentage from 0 to 100, not {overlap_share}")
+    settings = dict(settings or {})
+    if overlap_share is not None:
+        settings["overlap_cohort_percentage"] = overlap_share
     schema = schema if schema is not None else load_schema()
     model_version = getattr(tagger, "model_version", None) if tagger is not None else None
     if tagger is not None and not model_version:
@@ -156,12 +248,23 @@ def push_tasks(
 
     with service_errors(connection, f"preparing project {title!r}"):
         project_id, created = ensure_project(
-            client, title, build_label_config(schema), maximum_annotations, model_version
+            client,
+            title,
+            label_config if label_config is not None else build_label_config(schema),
+            maximum_annotations,
+            model_version,
+            settings,
         )
         existing = existing_tasks(client, project_id)
 
     report = PushReport(
-        project_id, title, created, articles=len(tasks_data), model_version=model_version
+        project_id,
+        title,
+        created,
+        articles=len(tasks_data),
+        model_version=model_version,
+        maximum_annotations=maximum_annotations,
+        overlap_share=100 if overlap_share is None else overlap_share,
     )
     report.duplicated_in_project = sorted(a for a, tasks in existing.items() if len(tasks) > 1)
     missing: list[dict[str, Any]] = []
@@ -183,6 +286,8 @@ def push_tasks(
     labels = schema.entity_labels
 
     def prepare(start: int) -> list[dict[str, Any]]:
+        if task_factory is not None:
+            return [task_factory(data) for data in missing[start : start + batch_size]]
         return [
             make_task(data, tagger, model_version, labels)
             for data in missing[start : start + batch_size]
@@ -217,6 +322,11 @@ def push_tasks(
             report.batches += 1
             if on_batch is not None:
                 on_batch(report.created, len(missing))
+    if overlap_share is not None:
+        with service_errors(connection, f"setting the overlap cohort of {title!r}"):
+            report.overlap_tasks, report.overlap_updated = apply_overlap_cohort(
+                client, project_id, maximum_annotations, overlap_share
+            )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -232,6 +342,7 @@ def push_release(
     schema: LabelSchema | None = None,
     on_batch: Callable[[int, int], None] | None = None,
     client: LabelStudio | None = None,
+    overlap_share: int | None = None,
 ) -> PushReport:
     """Push the ``documents`` of a release, with the offline gazetteer tagger's pre-annotations."""
     tasks_data = release_task_data(Release.open(release_dir))
@@ -251,4 +362,5 @@ def push_release(
         maximum_annotations=maximum_annotations,
         tagger=tagger,
         on_batch=on_batch,
+        overlap_share=overlap_share,
     )

@@ -3,6 +3,11 @@
 ``warta annotate pull`` writes them as JSONL (one record per line); agreement and adjudication read
 them. Offsets index ``text`` (the annotated text: headline, blank line, body) and have been checked
 against it when the record was made; ``annotator`` is a stable pseudonym, never an email.
+
+``source`` says where the annotation was made: ``"annotation"`` (the project annotators work in) or
+``"review"`` (a curator's submission in the review project made by ``warta annotate review``; such
+records are ground truth and are left out of agreement). Records written before ``source`` existed
+read as ``"annotation"``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from typing import Any
 from warta.errors import InputError
 
 RECORD_FORMAT = "warta.annotation.v1"
+ANNOTATION = "annotation"
+REVIEW = "review"
+SOURCES = (ANNOTATION, REVIEW)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class AnnotationRecord:
     stance: list[RegionStance] = field(default_factory=list)
     document_stance: list[TargetStance] = field(default_factory=list)
     summary: str | None = None
+    source: str = ANNOTATION
     format: str = RECORD_FORMAT
 
     def to_json(self) -> str:
@@ -65,6 +74,9 @@ class AnnotationRecord:
     def from_dict(cls, data: dict[str, Any]) -> AnnotationRecord:
         if data.get("format") != RECORD_FORMAT:
             raise ValueError(f"format is {data.get('format')!r}, expected {RECORD_FORMAT!r}")
+        source = data.get("source", ANNOTATION)
+        if source not in SOURCES:
+            raise ValueError(f"source is {source!r}, expected one of {', '.join(SOURCES)}")
         return cls(
             task_id=int(data["task_id"]),
             article_id=str(data["article_id"]),
@@ -79,23 +91,23 @@ class AnnotationRecord:
             stance=[RegionStance(**s) for s in data.get("stance", [])],
             document_stance=[TargetStance(**s) for s in data.get("document_stance", [])],
             summary=data.get("summary"),
+            source=source,
         )
 
 
 def read_records(path: str | Path) -> list[AnnotationRecord]:
     """Read a JSONL file of records; a bad line is an :class:`InputError` naming file and line."""
+    from warta.inputs import iter_jsonl
+
     source = Path(path)
     if not source.is_file():
         raise InputError(f"{source}: no such annotation file", hint="create one with `warta annotate pull`")
     records = []
-    with source.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(AnnotationRecord.from_dict(json.loads(line)))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise InputError(f"{source}:{number}: not a warta annotation record ({exc})") from None
+    for number, value in iter_jsonl(source, hint="pull the annotations again with `warta annotate pull`"):
+        try:
+            records.append(AnnotationRecord.from_dict(value))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{source}:{number}: not a warta annotation record ({exc})") from None
     return records
 
 

@@ -1,8 +1,11 @@
 """``warta annotate status``: how far a project's annotation has got, by task and by annotator.
 
 Counts submitted annotations only (cancelled ones are counted apart). A task is complete when it
-has as many submitted annotations as the project's ``maximum_annotations`` (the number of
-annotators each task is served to). Annotators appear as pseudonyms, never as emails.
+has as many submitted annotations as its ``overlap`` (the number of annotators Label Studio serves
+it to: ``maximum_annotations`` for the overlap cohort, 1 for the rest when the project samples
+agreement with ``overlap_cohort_percentage`` below 100; see :mod:`warta.annotation.push`).
+Completion is reported per cohort, with the number of articles that have at least two submitted
+annotations (enough to measure agreement on). Annotators appear as pseudonyms, never as emails.
 """
 
 from __future__ import annotations
@@ -21,6 +24,23 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class CohortStatus:
+    """The tasks served to ``overlap`` annotators each."""
+
+    overlap: int
+    tasks: int = 0
+    annotations: int = 0
+    complete_tasks: int = 0
+
+    @property
+    def completion(self) -> float | None:
+        return self.complete_tasks / self.tasks if self.tasks else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "completion": self.completion}
+
+
+@dataclass
 class ProjectStatus:
     project_id: int
     project_title: str
@@ -36,6 +56,11 @@ class ProjectStatus:
     annotators: dict[str, int] = field(default_factory=dict)
     complete_tasks: int = 0
     duplicated_articles: list[str] = field(default_factory=list)
+    overlap_share: int = 100
+    #: overlap -> the cohort of tasks served to that many annotators
+    cohorts: dict[int, CohortStatus] = field(default_factory=dict)
+    #: tasks with at least two submitted annotations (agreement can be measured on them)
+    agreement_ready: int = 0
 
     @property
     def completion(self) -> float | None:
@@ -48,6 +73,7 @@ class ProjectStatus:
             str(k): v for k, v in sorted(self.annotations_per_task.items())
         }
         data["completion"] = self.completion
+        data["cohorts"] = {str(k): c.to_dict() for k, c in sorted(self.cohorts.items())}
         return data
 
 
@@ -83,12 +109,20 @@ def summarise_tasks(
             annotators[pseudonymize(identity or annotator_identity(user))] += 1
         status.annotations += submitted
         per_task[submitted] += 1
-        if submitted >= status.maximum_annotations:
+        overlap = int(task.get("overlap") or status.maximum_annotations)
+        cohort = status.cohorts.setdefault(overlap, CohortStatus(overlap))
+        cohort.tasks += 1
+        cohort.annotations += submitted
+        if submitted >= overlap:
             status.complete_tasks += 1
+            cohort.complete_tasks += 1
+        if submitted >= 2:
+            status.agreement_ready += 1
     status.annotations_per_task = dict(sorted(per_task.items()))
     status.annotators = dict(sorted(annotators.items()))
     status.model_versions = dict(sorted(versions.items()))
     status.duplicated_articles = sorted(a for a, n in articles.items() if n > 1)
+    status.cohorts = dict(sorted(status.cohorts.items()))
     return status
 
 
@@ -109,4 +143,6 @@ def project_status(
             for task in client.tasks.list(project=project.id, page_size=1000, fields="all")
         ]
     status = ProjectStatus(int(project.id), title, int(details.maximum_annotations or 1))
+    share = getattr(details, "overlap_cohort_percentage", None)
+    status.overlap_share = 100 if share is None else int(share)
     return summarise_tasks(tasks, pseudonymize, emails, status)

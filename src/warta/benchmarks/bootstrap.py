@@ -17,18 +17,36 @@ seed give the same digits: integer statistics (NER, stance) are summed exactly; 
 high percentiles and the *median* of the resampled means as ``mid``) given the same legacy
 ``RandomState`` or seeded global numpy state; rouge_score itself draws from the unseeded global RNG,
 so its intervals drift between runs.
+
+**When an interval means little.** A percentile interval needs a bootstrap distribution with many
+distinct values and enough documents for the resamples to mimic new test sets. Over ``n`` documents
+there are at most ``C(2n - 1, n)`` distinct resamples (3 for ``n = 2``, 10 for ``n = 3``), so the
+2.5th and 97.5th percentiles of 1000 resamples are just the extreme values and the interval looks far
+more precise than it is (it also under-covers: the bootstrap variance is ``(n - 1) / n`` of the
+sampling variance). Every interval therefore says whether it is *informative*: it is not when it
+comes from fewer than :data:`MIN_DOCUMENTS` (10) documents, the usual rule of thumb below which
+percentile intervals under-cover badly, or when the resampled metric takes fewer than
+:data:`MIN_DISTINCT_VALUES` (20) distinct values, below which the 2.5th and 97.5th percentiles are
+set by one or two resample values. The numbers are still reported; ``why`` says why not to trust them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 12345
 DEFAULT_ALPHA = 0.05
+#: Percentile intervals from fewer documents are flagged as not informative.
+MIN_DOCUMENTS = 10
+#: Percentile intervals from fewer distinct resampled values are flagged as not informative.
+MIN_DISTINCT_VALUES = 20
+#: Name of the interval method, written into results.
+INTERVAL_METHOD = "bootstrap-percentile"
 #: Upper bound on the elements of one block of the resample-index matrix.
 _BLOCK_ELEMENTS = 4_000_000
 #: Resamples gathered at once by :func:`rouge_score_bootstrap` (a (documents, rows, measures) array).
@@ -40,14 +58,50 @@ MetricFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class Interval:
-    """A point estimate and its bootstrap percentile interval; ``None`` where undefined."""
+    """A point estimate and its bootstrap percentile interval; ``None`` where undefined.
+
+    ``informative`` is false (with the reason in ``why``) when the interval cannot be trusted (see
+    the module docstring); ``distinct`` is the number of distinct defined resampled values.
+    """
 
     value: float | None
     low: float | None
     high: float | None
+    informative: bool = False
+    why: str | None = None
+    distinct: int = 0
 
-    def as_dict(self) -> dict[str, float | None]:
-        return {"value": self.value, "ci_low": self.low, "ci_high": self.high}
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "ci_low": self.low,
+            "ci_high": self.high,
+            "ci_informative": self.informative,
+            "ci_note": self.why,
+        }
+
+
+def judge_interval(n_documents: int, distinct: int, resamples: int) -> tuple[bool, str | None]:
+    """Whether a percentile interval over ``n_documents`` with ``distinct`` resampled values is informative."""
+    if resamples <= 0:
+        return False, "no bootstrap (0 resamples)"
+    if n_documents < MIN_DOCUMENTS:
+        noun = "document" if n_documents == 1 else "documents"
+        return False, f"only {n_documents} {noun} (fewer than {MIN_DOCUMENTS}): the interval is not informative"
+    if distinct < MIN_DISTINCT_VALUES:
+        return False, (
+            f"only {distinct} distinct resampled values (fewer than {MIN_DISTINCT_VALUES}): "
+            "the interval is not informative"
+        )
+    return True, None
+
+
+def distinct_values(values: np.ndarray) -> int:
+    """Distinct defined values, equal to 12 significant digits (float noise is not a new value)."""
+    defined = values[~np.isnan(values)]
+    if defined.size == 0:
+        return 0
+    return int(np.unique(np.round(defined, 12)).size)
 
 
 def _as_float(x: float) -> float | None:
@@ -102,14 +156,20 @@ def bootstrap_intervals(
     if n == 0 or resamples <= 0:
         for name, fn in metrics.items():
             value = _as_float(fn(full, n_full)[0]) if n else None
-            out[name] = Interval(value, None, None)
+            _, why = judge_interval(n, 0, resamples)
+            out[name] = Interval(value, None, None, False, why, 0)
         return out
     sums = resampled_sums(stats, resamples=resamples, seed=seed)
     n_resampled = np.full(resamples, float(n))
     for name, fn in metrics.items():
         value = _as_float(fn(full, n_full)[0])
-        low, high = percentile_interval(np.asarray(fn(sums, n_resampled), dtype=np.float64), alpha)
-        out[name] = Interval(value, low, high)
+        resampled = np.asarray(fn(sums, n_resampled), dtype=np.float64)
+        low, high = percentile_interval(resampled, alpha)
+        distinct = distinct_values(resampled)
+        informative, why = judge_interval(n, distinct, resamples)
+        if low is None:
+            informative, why = False, "undefined on every resample"
+        out[name] = Interval(value, low, high, informative, why, distinct)
     return out
 
 

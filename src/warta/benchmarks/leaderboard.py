@@ -8,10 +8,19 @@
     results/<system>/<task>.json   the full results of each entry (``warta.results.v1``)
 
 Ranking is by the task's primary metric (higher is better; an undefined score ranks last, ties
-by system id). The best ranked system is compared with every other one by the paired test of
-:func:`warta.benchmarks.scoring.compare_results` on the primary metric; a p-value of at least
-``alpha`` marks the system as not significantly different from the best. Oracle systems (their
-``meta.yaml`` says ``oracle: true``) are shown, marked, and neither ranked nor tested.
+by system id). The best ranked system is compared with every other one by the paired permutation
+test of :mod:`warta.benchmarks.significance` on the primary metric (exact up to 20 documents,
+approximate randomisation above), and the p-values of these comparisons are adjusted together by
+Holm–Bonferroni: a system whose adjusted p is at most ``alpha`` is ``worse`` than the best, the
+others are ``tied`` (≈ best). When even the most extreme outcome could not reach ``alpha`` (with
+``n`` documents and ``m`` comparisons the smallest adjusted p is ``min(1, m * 2 / 2^n)``; 5
+documents or fewer never separate two systems at 0.05), no system is called best or worse: every
+ranked system is ``inseparable`` and the views say "n = 2 documents cannot separate systems at
+α = 0.05". Systems whose predictions are identical are detected and said to be so. Oracle systems
+(their ``meta.yaml`` says ``oracle: true``) are shown, marked, and neither ranked nor tested. A
+system whose ``meta.yaml`` gives a ``training_data_cutoff`` is also scored on the articles
+published after it (slice ``after_training_cutoff``), so a model that may have read the test
+articles is visible.
 
 Rendering is deterministic: no timestamps, sorted inputs, fixed number formats, so the same
 release and submissions give byte-identical files. The HTML is rendered by Jinja2 with
@@ -36,7 +45,9 @@ from pathlib import Path
 from typing import Any
 
 from warta import __version__
+from warta.benchmarks import slices as slice_defs
 from warta.benchmarks.evaluate import load_task_gold, score_file
+from warta.benchmarks.significance import holm, smallest_p
 from warta.benchmarks.submissions import TASKS, SystemFolder, discover_systems
 from warta.errors import InputError, OutputExistsError
 from warta.release import Release
@@ -59,6 +70,18 @@ TASK_ABOUT = {
     "(F-measure, best over the references) with the Indonesian-aware tokenizer.",
 }
 TASK_UNITS = {"ner": "articles", "stance": "stance rows", "summarization": "articles"}
+#: The unit in the sentence "n = 2 documents cannot separate systems".
+TASK_UNIT_SENTENCE = {"ner": "documents", "stance": "stance rows", "summarization": "documents"}
+#: Slices shown on the page and in LEADERBOARD.md (all of them are in the results JSON).
+SLICE_TITLES = {
+    "outlet": "Outlet",
+    "story": "Story",
+    "publication_month": "Publication month",
+    "gold_agreement": "Gold agreement",
+    "entity_type": "Entity type",
+    "seen_in_train": "Entity seen in train",
+}
+CUTOFF_SLICE = "after_training_cutoff"
 
 #: Columns shown per task, in order, when the results have them (the primary metric comes first).
 #: Every other metric is in leaderboard.csv and the results JSON.
@@ -90,6 +113,10 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 WHISKER_WIDTH = 96
+#: Forest plot geometry (SVG user units).
+FOREST_LABEL = 190
+FOREST_AXIS = 420
+FOREST_ROW = 22
 
 
 @dataclass(frozen=True)
@@ -98,6 +125,8 @@ class Cell:
     sort_value: str
     ci_text: str = ""
     whisker: dict[str, Any] | None = None
+    informative: bool = True
+    ci_note: str | None = None
 
 
 @dataclass
@@ -113,13 +142,29 @@ class Entry:
     oracle: bool
     results: dict[str, Any]
     rank: int | None = None
-    status: str = "worse"  # best | tied | worse | oracle
+    status: str = "worse"  # best | tied | worse | inseparable | oracle
+    #: Holm-adjusted p-value of the comparison with the best system (``p_raw``: unadjusted).
     p_value: float | None = None
+    p_raw: float | None = None
+    exact: bool | None = None
     cells: list[Cell] = field(default_factory=list)
+    #: Other systems of the task with exactly the same predictions.
+    identical_to: list[str] = field(default_factory=list)
+    training_data_cutoff: str | None = None
+    #: What the ``after_training_cutoff`` slice shows, in words (empty without a cutoff).
+    cutoff_text: str = ""
+    predictions: Any = None
 
     @property
     def p_value_text(self) -> str:
         return "n/a" if self.p_value is None else f"{self.p_value:.3f}"
+
+    @property
+    def note(self) -> str:
+        """Why two rows look the same: identical predictions."""
+        if not self.identical_to:
+            return ""
+        return "identical predictions to " + ", ".join(self.identical_to)
 
 
 @dataclass
@@ -134,6 +179,14 @@ class TaskBoard:
     n_documents: int
     columns: list[dict[str, str]]
     entries: list[Entry]
+    #: "n = 2 documents cannot separate systems at α = 0.05" when no test could; else "".
+    inseparable: str = ""
+    #: Holm family size (comparisons with the best) and whether every p-value was exact.
+    comparisons: int = 0
+    exact: bool = True
+    forest: dict[str, Any] | None = None
+    #: slice title -> rows of {value, n, cells: [text per entry]} (primary metric per slice value).
+    slices: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -186,15 +239,27 @@ def _columns(task: str, results: Sequence[dict[str, Any]], primary: str) -> list
 
 
 def p_value_of(comparison: dict[str, Any], metric: str) -> float | None:
-    """The paired-bootstrap p-value of ``metric`` in a :func:`compare_results` answer."""
+    """The paired-permutation p-value of ``metric`` in a :func:`compare_results` answer."""
     metrics = comparison.get("metrics", comparison)
     entry = metrics.get(metric) if isinstance(metrics, dict) else None
     if not isinstance(entry, dict):
         return None
-    for key in ("p_bootstrap", "p_value"):
+    for key in ("p_permutation", "p_value"):
         if key in entry and entry[key] is not None:
             return float(entry[key])
     return None
+
+
+def inseparable_sentence(n_documents: int, unit: str, alpha: float) -> str:
+    noun = unit if n_documents != 1 else unit.rstrip("s")
+    return f"n = {n_documents} {noun} cannot separate systems at α = {alpha:g}"
+
+
+def separable(n_documents: int | None, comparisons: int, alpha: float) -> bool:
+    """Whether the smallest Holm-adjusted p over ``comparisons`` tests can reach ``alpha``."""
+    if n_documents is None or comparisons == 0:
+        return True
+    return min(1.0, comparisons * smallest_p(n_documents)) <= alpha
 
 
 def rank_task(
@@ -224,14 +289,27 @@ def rank_task(
         previous = value
         entry.rank = rank
     best = ranked[0] if ranked and _value(ranked[0].results, primary) is not None else None
+    tested: list[Entry] = []
     for entry in ranked:
         if best is None:
             entry.status = "worse"
         elif entry is best or _value(entry.results, primary) == _value(best.results, primary):
             entry.status = "best"
         else:
-            entry.p_value = p_value_of(compare(best.results, entry.results), primary)
-            entry.status = "tied" if entry.p_value is not None and entry.p_value >= alpha else "worse"
+            comparison = compare(best.results, entry.results)
+            entry.p_raw = p_value_of(comparison, primary)
+            detail = comparison.get("metrics", {}).get(primary, {})
+            entry.exact = detail.get("exact") if isinstance(detail, dict) else None
+            tested.append(entry)
+    with_p = [e for e in tested if e.p_raw is not None]
+    for entry, adjusted in zip(with_p, holm([e.p_raw for e in with_p])):
+        entry.p_value = adjusted
+    for entry in tested:
+        entry.status = "worse" if entry.p_value is not None and entry.p_value <= alpha else "tied"
+    n_documents = best.results.get("n_documents") if best is not None else None
+    if best is not None and not separable(n_documents, len(tested), alpha):
+        for entry in ranked:
+            entry.status = "inseparable"
     for entry in oracles:
         entry.status = "oracle"
     return ranked + oracles
@@ -246,13 +324,18 @@ def build_leaderboard(
     alpha: float = ALPHA,
     schema: LabelSchema | None = None,
     progress: Callable[[str], None] | None = None,
+    gold_dir: str | Path | None = None,
 ) -> Leaderboard:
-    """Rescore every system folder under ``submissions`` against ``release`` (nothing is written)."""
+    """Rescore every system folder under ``submissions`` against ``release`` (nothing is written).
+
+    ``gold_dir`` (the gold folder the release was built from) adds the gold agreement slice.
+    """
     from warta.benchmarks.scoring import ScoreOptions, compare_results
 
     options = options if options is not None else ScoreOptions()
     schema = schema or load_schema()
     opened = Release.open(release)
+    opened.check_files()
     systems = discover_systems(submissions)
     if not systems:
         raise InputError(f"{submissions}: no system folders", hint="write the baselines with `warta bench baselines`")
@@ -268,19 +351,24 @@ def build_leaderboard(
             continue
         if not entrants:
             continue
-        gold = load_task_gold(opened, task, split, schema)
+        gold = load_task_gold(opened, task, split, schema, gold_dir=gold_dir)
         entries: list[Entry] = []
         for system in entrants:
             step(f"{task}: {system.id}")
-            results, _ = score_file(gold, system.files[task], options=options, system=system.id)
-            entries.append(_entry(system, results))
+            results, submission = score_file(gold, system.files[task], options=options, system=system.id)
+            entry = _entry(system, results)
+            entry.predictions = submission.predictions
+            if entry.training_data_cutoff is not None:
+                _add_cutoff_slice(entry, gold.context, options, TASK_UNITS[task])
+            entries.append(entry)
+        _mark_identical(entries)
 
         def compare(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
             primary = a["primary_metric"]
-            return compare_results(a, b, seed=options.seed, resamples=max(options.resamples, 1), metrics=[primary])
+            return compare_results(a, b, seed=options.seed, metrics=[primary], bootstrap_test=False)
 
         ranked = rank_task(task, entries, compare=compare, alpha=alpha)
-        boards.append(_task_board(task, gold, ranked))
+        boards.append(_task_board(task, gold, ranked, alpha))
     return Leaderboard(
         release_version=opened.version,
         manifest_sha256=opened.manifest_sha256,
@@ -304,10 +392,122 @@ def _entry(system: SystemFolder, results: dict[str, Any]) -> Entry:
         description=meta.description,
         oracle=meta.oracle,
         results=results,
+        training_data_cutoff=meta.training_data_cutoff,
     )
 
 
-def _task_board(task: str, gold: Any, entries: list[Entry]) -> TaskBoard:
+def _mark_identical(entries: list[Entry]) -> None:
+    """Tell each entry which other systems made exactly the same predictions."""
+    for entry in entries:
+        entry.identical_to = [
+            other.system_id
+            for other in entries
+            if other is not entry and other.predictions is not None and other.predictions == entry.predictions
+        ]
+
+
+def _add_cutoff_slice(entry: Entry, context: slice_defs.SliceContext, options: Any, unit: str) -> None:
+    """Score ``entry`` on the articles published after its training data cutoff (slice in its results)."""
+    from warta.benchmarks.scoring import results_document_slice
+
+    cutoff = entry.training_data_cutoff
+    assert cutoff is not None
+    sliced = results_document_slice(entry.results, slice_defs.after_cutoff(cutoff), context, options)
+    entry.results = {**entry.results, "slices": {**entry.results.get("slices", {}), CUTOFF_SLICE: sliced}}
+    after = sliced.get(slice_defs.AFTER)
+    unknown = sliced.get(slice_defs.UNKNOWN_DATE, {}).get("n_documents", 0)
+    total = entry.results["n_documents"]
+    unknown_text = f"; {unknown} of {total} {unit} have no publication date" if unknown else ""
+    if after is None:
+        entry.cutoff_text = f"training data up to {cutoff}: none of the {unit} was published later{unknown_text}"
+        return
+    primary = entry.results["primary_metric"]
+    value = after["metrics"][primary]["value"]
+    entry.cutoff_text = (
+        f"training data up to {cutoff}: {_percent(value)} on the {after['n_documents']} of {total} {unit} "
+        f"published later{unknown_text}"
+    )
+
+
+def _cell(metric: dict[str, Any], primary: bool) -> Cell:
+    value = metric.get("value")
+    ci = ""
+    if primary and metric.get("ci_low") is not None and metric.get("ci_high") is not None:
+        ci = f"[{_percent(metric['ci_low'])}, {_percent(metric['ci_high'])}]"
+    informative = bool(metric.get("ci_informative", True))
+    return Cell(
+        _percent(value),
+        _sort_value(value),
+        ci,
+        _whisker(metric) if primary else None,
+        informative,
+        None if informative else metric.get("ci_note"),
+    )
+
+
+def _forest(entries: list[Entry], primary: str) -> dict[str, Any] | None:
+    """Geometry of the forest plot of the primary metric: one row per entry, a 0–100 axis."""
+    rows = []
+    for i, entry in enumerate(entries):
+        metric = _metric(entry.results, primary) or {}
+        value, low, high = metric.get("value"), metric.get("ci_low"), metric.get("ci_high")
+
+        def x(v: float) -> str:
+            return f"{FOREST_LABEL + max(0.0, min(1.0, v)) * FOREST_AXIS:.1f}"
+
+        rows.append({
+            "y": f"{14 + i * FOREST_ROW + FOREST_ROW / 2:.1f}",
+            "label": entry.name if len(entry.name) <= 28 else entry.name[:27] + "…",
+            "status": entry.status,
+            "value": None if value is None else x(value),
+            "low": None if low is None else x(low),
+            "high": None if high is None else x(high),
+            "text": _percent(value) + ("" if low is None else f" [{_percent(low)}, {_percent(high)}]"),
+            "informative": bool(metric.get("ci_informative", True)),
+        })
+    if not rows:
+        return None
+    height = 14 + len(rows) * FOREST_ROW + 24
+    ticks = [
+        {"x": f"{FOREST_LABEL + t / 100 * FOREST_AXIS:.1f}", "label": str(t)} for t in range(0, 101, 20)
+    ]
+    return {
+        "width": FOREST_LABEL + FOREST_AXIS + 20,
+        "height": height,
+        "axis_y": f"{height - 20:.1f}",
+        "tick_label_y": f"{height - 6:.1f}",
+        "top": "6",
+        "rows": rows,
+        "ticks": ticks,
+        "x0": str(FOREST_LABEL),
+        "x1": str(FOREST_LABEL + FOREST_AXIS),
+    }
+
+
+def _slice_rows(entries: list[Entry], primary: str) -> list[dict[str, Any]]:
+    """Per slice: the primary metric of every entry on every value, with the value's count."""
+    out = []
+    names = [n for n in SLICE_TITLES if any(n in e.results.get("slices", {}) for e in entries)]
+    for name in names:
+        values: list[str] = []
+        for e in entries:
+            for v in e.results.get("slices", {}).get(name, {}):
+                if v not in values:
+                    values.append(v)
+        rows = []
+        for v in values:
+            parts = [e.results.get("slices", {}).get(name, {}).get(v) for e in entries]
+            first = next(p for p in parts if p is not None)
+            count = f"{first['n_documents']}"
+            if "n_gold_entities" in first:
+                count = f"{first['n_gold_entities']} gold entities"
+            cells = [_cell(p["metrics"].get(primary, {}), False) if p is not None else Cell("–", "") for p in parts]
+            rows.append({"value": v, "count": count, "cells": cells})
+        out.append({"name": name, "title": SLICE_TITLES[name], "rows": rows})
+    return out
+
+
+def _task_board(task: str, gold: Any, entries: list[Entry], alpha: float = ALPHA) -> TaskBoard:
     results = [e.results for e in entries]
     primary = results[0]["primary_metric"]
     columns = _columns(task, results, primary)
@@ -315,16 +515,14 @@ def _task_board(task: str, gold: Any, entries: list[Entry]) -> TaskBoard:
         entry.cells = []
         for i, (name, _) in enumerate(columns):
             metric = _metric(entry.results, name) or {"value": None, "ci_low": None, "ci_high": None}
-            value = metric.get("value")
-            ci = ""
-            if i == 0 and metric.get("ci_low") is not None and metric.get("ci_high") is not None:
-                ci = f"[{_percent(metric['ci_low'])}, {_percent(metric['ci_high'])}]"
-            entry.cells.append(
-                Cell(_percent(value), _sort_value(value), ci, _whisker(metric) if i == 0 else None)
-            )
+            entry.cells.append(_cell(metric, i == 0))
     signatures = sorted({r["signature"] for r in results})
     signature = signatures[0] if len(signatures) == 1 else " / ".join(signatures)
     n_documents = results[0]["n_documents"]
+    tested = [e for e in entries if e.p_raw is not None]
+    inseparable = ""
+    if any(e.status == "inseparable" for e in entries):
+        inseparable = inseparable_sentence(n_documents, TASK_UNIT_SENTENCE[task], alpha)
     return TaskBoard(
         task=task,
         title=TASK_TITLES[task],
@@ -336,6 +534,11 @@ def _task_board(task: str, gold: Any, entries: list[Entry]) -> TaskBoard:
         n_documents=n_documents,
         columns=[{"key": k, "label": label} for k, label in columns],
         entries=entries,
+        inseparable=inseparable,
+        comparisons=len(tested),
+        exact=all(e.exact is not False for e in tested),
+        forest=_forest(entries, primary),
+        slices=_slice_rows(entries, primary),
     )
 
 
@@ -396,8 +599,8 @@ def render_markdown(board: Leaderboard) -> str:
 
 
 CSV_COLUMNS = (
-    "task", "rank", "system", "name", "oracle", "status", "p_value_vs_best",
-    "metric", "primary", "value", "ci_low", "ci_high", "signature",
+    "task", "rank", "system", "name", "oracle", "status", "p_value_vs_best", "p_unadjusted", "p_exact",
+    "identical_to", "metric", "primary", "value", "ci_low", "ci_high", "ci_informative", "signature",
 )
 
 
@@ -415,9 +618,11 @@ def render_csv(board: Leaderboard) -> str:
                 m = e.results["metrics"][name]
                 writer.writerow([
                     t.task, "" if e.rank is None else e.rank, e.system_id, e.name, str(e.oracle).lower(),
-                    e.status, _csv_number(e.p_value), name, str(name == t.primary_metric).lower(),
+                    e.status, _csv_number(e.p_value), _csv_number(e.p_raw),
+                    "" if e.exact is None else str(e.exact).lower(), " ".join(e.identical_to),
+                    name, str(name == t.primary_metric).lower(),
                     _csv_number(m["value"]), _csv_number(m["ci_low"]), _csv_number(m["ci_high"]),
-                    e.results["signature"],
+                    str(bool(m.get("ci_informative", True))).lower(), e.results["signature"],
                 ])
     return buffer.getvalue()
 

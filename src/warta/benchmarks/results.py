@@ -11,9 +11,16 @@ One object per (system, task, split)::
       "signature": "task:summarization|metric:rougeL.f|tok:indonesian|stem:none|refs:max|boot:1000@seed12345|warta:1.0.0|data:1.0.0@abcdef123456",
       "signature_fields": {"task": "summarization", "metric": "rougeL.f", ...},
       "primary_metric": "rougeL.f",
+      "interval": {"method": "bootstrap-percentile", "confidence": 0.95, "resamples": 1000,
+                   "seed": 12345, "unit": "articles", "min_documents": 10, "min_distinct_values": 20},
       "metrics": {                             # every metric, with its 95% bootstrap interval
-        "rougeL.f": {"value": 0.41, "ci_low": 0.38, "ci_high": 0.44},
+        "rougeL.f": {"value": 0.41, "ci_low": 0.38, "ci_high": 0.44,
+                     "ci_informative": true, "ci_note": null},   # or false and the reason
         ...
+      },
+      "slices": {                              # slice -> value -> scores on that part of the data
+        "outlet": {"kompas.com": {"n_documents": 60, "metrics": {...}}, ...},
+        "seen_in_train": {"seen": {"n_documents": 120, "n_gold_entities": 310, "metrics": {...}}, ...}
       },
       "per_label": {                           # group -> label -> numbers (or null)
         "strict": {"PER": {"cor": 34, ..., "precision": 0.9, "recall": 0.8, "f1": 0.85}}
@@ -29,7 +36,14 @@ One object per (system, task, split)::
     }
 
 ``value``, ``ci_low`` and ``ci_high`` are ``null`` when a metric is undefined (see
-:mod:`warta.benchmarks.prf`). Every metric is a function of the column sums of ``per_document``
+:mod:`warta.benchmarks.prf`). ``ci_informative`` is false, with the reason in ``ci_note``, when the
+interval comes from too few documents or too few distinct resampled values
+(:func:`warta.benchmarks.bootstrap.judge_interval`). ``interval``, ``slices`` and the two ``ci_`` keys
+were added within v1 and are optional, so older results files still load.
+Slices are declared in :mod:`warta.benchmarks.slices`; document slices (outlet, story, month, gold
+agreement, after a training cutoff) partition the documents, so their ``n_documents`` add up to the
+total; entity slices (entity type, seen in train) partition the gold entities
+(``n_gold_entities``). Every metric is a function of the column sums of ``per_document``
 (and of the number of documents), which is what makes bootstrap intervals and paired tests
 recomputable from the JSON alone. There are no timestamps: scoring the same inputs with the same
 options gives the same bytes (:func:`dumps`). The JSON Schema is ``results.schema.json`` next to this
@@ -64,22 +78,19 @@ def dumps(results: dict[str, Any]) -> str:
 
 
 def loads(text: str, source: str = "<results>") -> dict[str, Any]:
-    """Parse and validate results JSON; :class:`InputError` names the source and the problem."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{source}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    """Parse (with warta's JSON limits) and validate results JSON; :class:`InputError` names the source."""
+    from warta.inputs import parse_json
+
+    data = parse_json(text, source, hint="results files are written by `warta bench score`")
     validate(data, source)
     return data
 
 
 def load(path: str | Path) -> dict[str, Any]:
+    from warta.inputs import read_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read results file ({exc.strerror})") from None
-    return loads(text, str(p))
+    return loads(read_text(p, what="results file"), str(p))
 
 
 def validate(data: Any, source: str = "<results>") -> None:
@@ -133,12 +144,35 @@ _TOP = {
     "per_document": dict,
     "created_by": str,
 }
+#: Keys added within v1; optional so that older results files still validate.
+_OPTIONAL_TOP = {"interval": dict, "slices": dict}
+_METRIC_KEYS = {"value", "ci_low", "ci_high"}
+_OPTIONAL_METRIC_KEYS = {"ci_informative", "ci_note"}
 
 
 def _is_number_or_null(value: Any) -> bool:
     return value is None or (
         isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     )
+
+
+def _check_metrics(metrics: Any, where: str) -> str | None:
+    if not isinstance(metrics, dict):
+        return f"{where}: expected name -> object"
+    for name, metric in metrics.items():
+        if (
+            not isinstance(metric, dict)
+            or not _METRIC_KEYS <= set(metric)
+            or not set(metric) <= _METRIC_KEYS | _OPTIONAL_METRIC_KEYS
+        ):
+            return f"{where}.{name}: expected value, ci_low, ci_high (and optionally ci_informative, ci_note)"
+        if not all(_is_number_or_null(metric[k]) for k in _METRIC_KEYS):
+            return f"{where}.{name}: values must be finite numbers or null"
+        if "ci_informative" in metric and not isinstance(metric["ci_informative"], bool):
+            return f"{where}.{name}: ci_informative must be true or false"
+        if "ci_note" in metric and not isinstance(metric["ci_note"], (str, type(None))):
+            return f"{where}.{name}: ci_note must be a string or null"
+    return None
 
 
 def _hand_validate(data: Any) -> list[str]:
@@ -149,7 +183,7 @@ def _hand_validate(data: Any) -> list[str]:
     missing = [k for k in _TOP if k not in data]
     if missing:
         problems.append(f"missing key(s) {', '.join(missing)}")
-    unknown = sorted(set(data) - set(_TOP))
+    unknown = sorted(set(data) - set(_TOP) - set(_OPTIONAL_TOP))
     if unknown:
         problems.append(f"unknown key(s) {', '.join(unknown)}")
     if problems:
@@ -157,17 +191,31 @@ def _hand_validate(data: Any) -> list[str]:
     for key, kind in _TOP.items():
         if not isinstance(data[key], kind) or isinstance(data[key], bool):
             return [f"{key}: wrong type {type(data[key]).__name__}"]
+    for key, kind in _OPTIONAL_TOP.items():
+        if key in data and not isinstance(data[key], kind):
+            return [f"{key}: wrong type {type(data[key]).__name__}"]
     if data["schema"] != SCHEMA_ID:
         return [f"schema: expected {SCHEMA_ID!r}, got {data['schema']!r}"]
     if data["task"] not in TASKS:
         return [f"task: {data['task']!r} is not one of {', '.join(TASKS)}"]
     if data["n_documents"] < 0:
         return ["n_documents: negative"]
-    for name, metric in data["metrics"].items():
-        if not isinstance(metric, dict) or set(metric) != {"value", "ci_low", "ci_high"}:
-            return [f"metrics.{name}: expected exactly value, ci_low, ci_high"]
-        if not all(_is_number_or_null(metric[k]) for k in metric):
-            return [f"metrics.{name}: values must be finite numbers or null"]
+    problem = _check_metrics(data["metrics"], "metrics")
+    if problem:
+        return [problem]
+    for slice_name, values in data.get("slices", {}).items():
+        if not isinstance(values, dict):
+            return [f"slices.{slice_name}: expected value -> object"]
+        for value, part in values.items():
+            where = f"slices.{slice_name}.{value}"
+            if not isinstance(part, dict) or "n_documents" not in part or "metrics" not in part:
+                return [f"{where}: expected n_documents and metrics"]
+            counts = {k: v for k, v in part.items() if k != "metrics"}
+            if not all(k.startswith("n_") and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in counts.items()):
+                return [f"{where}: counts (n_...) must be non-negative integers"]
+            problem = _check_metrics(part["metrics"], f"{where}.metrics")
+            if problem:
+                return [problem]
     if data["primary_metric"] not in data["metrics"]:
         return [f"primary_metric: {data['primary_metric']!r} is not in metrics"]
     for key, value in data["signature_fields"].items():

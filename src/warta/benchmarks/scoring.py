@@ -27,6 +27,7 @@ Every metric is a function of the column sums of ``per_document`` (see :func:`me
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from warta.benchmarks import bootstrap, significance
+from warta.benchmarks import slices as slice_defs
 from warta.benchmarks.metrics import consistency as consistency_metrics
 from warta.benchmarks.metrics import iob as iob_metrics
 from warta.benchmarks.metrics import ner_spans
@@ -99,6 +101,28 @@ def _labels_after(columns: Sequence[str], prefix: str) -> list[str]:
     return [c[len(prefix) :] for c in columns if c.startswith(prefix)]
 
 
+def _last_call_cache(fn: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
+    """``fn(sums)`` remembered for the most recent ``sums`` array, so that precision, recall and F1
+    (three metrics) share one computation when they are evaluated on the same resamples or swaps.
+
+    The array is held by a weak reference and compared by identity: a new array is a new call.
+    """
+    state: dict[str, Any] = {}
+
+    def cached(sums: np.ndarray) -> tuple[np.ndarray, ...]:
+        ref = state.get("ref")
+        if ref is not None and ref() is sums:
+            return state["value"]
+        value = fn(sums)
+        try:
+            state["ref"], state["value"] = weakref.ref(sums), value
+        except TypeError:  # not weak-referenceable: do not cache
+            state.clear()
+        return value
+
+    return cached
+
+
 def _ner_functions(columns: Sequence[str]) -> dict[str, MetricFn]:
     out: dict[str, MetricFn] = {}
     labels = _labels_after(columns, "span.g.")
@@ -107,13 +131,19 @@ def _ner_functions(columns: Sequence[str]) -> dict[str, MetricFn]:
     order = sorted(range(n_labels), key=labels.__getitem__)
     if span_idx:
         for schema in ner_spans.SCHEMAS:
+            micro_all = _last_call_cache(
+                lambda sums, schema=schema: ner_spans.prf_arrays(ner_spans.schema_counts(sums[..., span_idx], n_labels, schema))
+            )
+            macro_all = _last_call_cache(
+                lambda sums, schema=schema: ner_spans.macro_arrays(sums[..., span_idx], n_labels, schema, order)
+            )
             for part_i, part in enumerate(PRF_NAMES):
 
-                def micro(sums: np.ndarray, n: np.ndarray, schema: str = schema, k: int = part_i) -> np.ndarray:
-                    return ner_spans.prf_arrays(ner_spans.schema_counts(sums[..., span_idx], n_labels, schema))[k]
+                def micro(sums: np.ndarray, n: np.ndarray, k: int = part_i, every: Callable = micro_all) -> np.ndarray:
+                    return every(sums)[k]
 
-                def macro_fn(sums: np.ndarray, n: np.ndarray, schema: str = schema, k: int = part_i) -> np.ndarray:
-                    return ner_spans.macro_arrays(sums[..., span_idx], n_labels, schema, order)[k]
+                def macro_fn(sums: np.ndarray, n: np.ndarray, k: int = part_i, every: Callable = macro_all) -> np.ndarray:
+                    return every(sums)[k]
 
                 out[f"{schema}.micro.{part}"] = micro
                 out[f"{schema}.macro.{part}"] = macro_fn
@@ -392,6 +422,7 @@ def score_task(
     source_entities: dict[str, list[EntitySpan]] | None = None,
     tagger: consistency_metrics.Tagger | None = None,
     labels: Sequence[str] | None = None,
+    context: slice_defs.SliceContext | None = None,
 ) -> dict[str, Any]:
     """Score validated ``predictions`` against ``gold_rows`` of one split; a ``warta.results.v1`` dict.
 
@@ -402,6 +433,8 @@ def score_task(
     ``split`` names the release split the rows come from (it is written into the results and checked
     by :func:`compare_results`).
     ``labels`` defaults to the packaged schema's entity (ner) or stance labels, in schema order.
+    ``context`` (article metadata, gold provenance, train entities) enables the slices of
+    :mod:`warta.benchmarks.slices`; without it ``slices`` is empty.
     """
     if task not in TASKS:
         raise InputError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
@@ -433,6 +466,19 @@ def score_task(
         stats, functions, resamples=options.resamples, seed=options.seed, alpha=options.alpha
     )
     fields = _signature_fields(task, options, dataset_version, manifest_sha256, consistency)
+    slices: dict[str, Any] = {}
+    if context is not None:
+        articles = [slice_defs.article_of(task, i) for i in ids]
+        for name, fn in slice_defs.DOCUMENT_SLICES.items():
+            if slice_defs.document_slice_available(name, context):
+                values = slice_defs.row_values(fn, articles, context)
+                slices[name] = document_slice_scores(stats, values, functions, options)
+        if task == "ner":
+            for name, entity_fn in slice_defs.ENTITY_SLICES.items():
+                if slice_defs.entity_slice_available(name, context):
+                    slices[name] = _entity_slice_scores(
+                        gold_rows, predictions, options, labels, functions, entity_fn, context
+                    )
     from warta import __version__
 
     return _clean(
@@ -444,7 +490,9 @@ def score_task(
             "n_documents": len(ids),
             "signature": "|".join(f"{k}:{v}" for k, v in fields.items()),
             "signature_fields": fields,
+            "interval": interval_info(task, options),
             "metrics": {name: interval.as_dict() for name, interval in intervals.items()},
+            "slices": slices,
             "per_label": extra["per_label"],
             "confusion": extra["confusion"],
             "primary_metric": primary,
@@ -452,6 +500,116 @@ def score_task(
             "created_by": f"warta {__version__}",
         }
     )
+
+
+# ----------------------------------------------------------------------------- slices
+
+
+UNITS = {"ner": "articles", "stance": "stance rows", "summarization": "articles"}
+
+
+def interval_info(task: str, options: ScoreOptions) -> dict[str, Any]:
+    """How the intervals of a result were made, and when they count as informative."""
+    return {
+        "method": bootstrap.INTERVAL_METHOD,
+        "confidence": round(1 - options.alpha, 10),
+        "resamples": options.resamples,
+        "seed": options.seed,
+        "unit": UNITS[task],
+        "min_documents": bootstrap.MIN_DOCUMENTS,
+        "min_distinct_values": bootstrap.MIN_DISTINCT_VALUES,
+    }
+
+
+def _sorted_values(values: set[str]) -> list[str]:
+    """Slice values in a stable order, the catch-all ``unknown`` values last."""
+    catch_all = {slice_defs.UNKNOWN, slice_defs.UNKNOWN_DATE}
+    return sorted(values, key=lambda v: (v in catch_all, v))
+
+
+def document_slice_scores(
+    stats: np.ndarray, values: Sequence[str], functions: dict[str, MetricFn], options: ScoreOptions
+) -> dict[str, Any]:
+    """Scores on the rows of each slice value (``values[i]`` is row ``i``'s value); counts add up."""
+    stats = np.asarray(stats)
+    labels = np.asarray(list(values), dtype=object)
+    out: dict[str, Any] = {}
+    for value in _sorted_values(set(values)):
+        rows = stats[labels == value]
+        intervals = bootstrap.bootstrap_intervals(
+            rows, functions, resamples=options.resamples, seed=options.seed, alpha=options.alpha
+        )
+        out[value] = {
+            "n_documents": int(rows.shape[0]),
+            "metrics": {name: interval.as_dict() for name, interval in intervals.items()},
+        }
+    return out
+
+
+def _entity_slice_scores(
+    gold_rows: list[dict[str, Any]],
+    predictions: dict[str, object],
+    options: ScoreOptions,
+    labels: Sequence[str],
+    functions: dict[str, MetricFn],
+    entity_fn: slice_defs.EntitySlice,
+    context: slice_defs.SliceContext,
+) -> dict[str, Any]:
+    """NER scored on the gold and predicted spans of each value of an entity slice separately."""
+
+    def value_of(row: dict[str, Any], start: int, end: int, label: str) -> str:
+        return entity_fn(row["text"][start:end], label, context)
+
+    gold_values: dict[str, int] = {}
+    pred_values: dict[str, int] = {}
+    for row in gold_rows:
+        for e in row.get("entities") or []:
+            v = value_of(row, int(e["start"]), int(e["end"]), e["label"])
+            gold_values[v] = gold_values.get(v, 0) + 1
+        for span in predictions.get(row["id"]) or []:
+            v = value_of(row, span.start, span.end, span.label)
+            pred_values[v] = pred_values.get(v, 0) + 1
+    out: dict[str, Any] = {}
+    for value in _sorted_values(set(gold_values) | set(pred_values)):
+        rows = []
+        kept: dict[str, object] = {}
+        for row in gold_rows:
+            entities = [
+                e for e in row.get("entities") or [] if value_of(row, int(e["start"]), int(e["end"]), e["label"]) == value
+            ]
+            # tokens and tags follow the gold spans, so they are recomputed from the kept ones
+            rows.append({**row, "entities": entities, "tokens": None, "ner_tags": None})
+            kept[row["id"]] = [
+                s for s in predictions.get(row["id"]) or [] if value_of(row, s.start, s.end, s.label) == value
+            ]
+        stats, columns, _ = _score_ner(rows, kept, options, labels)
+        sliced = {name: fn for name, fn in metric_functions("ner", columns).items() if name in functions}
+        intervals = bootstrap.bootstrap_intervals(
+            stats, sliced, resamples=options.resamples, seed=options.seed, alpha=options.alpha
+        )
+        out[value] = {
+            "n_documents": len(rows),
+            "n_gold_entities": gold_values.get(value, 0),
+            "n_predicted_entities": pred_values.get(value, 0),
+            "metrics": {name: intervals[name].as_dict() for name in functions if name in intervals},
+        }
+    return out
+
+
+def results_document_slice(
+    results: dict[str, Any],
+    slice_fn: slice_defs.DocumentSlice,
+    context: slice_defs.SliceContext,
+    options: ScoreOptions,
+) -> dict[str, Any]:
+    """A document slice of an existing results dict, from its per-document statistics alone."""
+    per_doc = results["per_document"]
+    stats = np.asarray(per_doc["values"], dtype=np.float64).reshape(len(per_doc["ids"]), len(per_doc["columns"]))
+    functions = metric_functions(results["task"], per_doc["columns"])
+    functions = {name: functions[name] for name in results["metrics"] if name in functions}
+    articles = [slice_defs.article_of(results["task"], i) for i in per_doc["ids"]]
+    values = slice_defs.row_values(slice_fn, articles, context)
+    return _clean(document_slice_scores(stats, values, functions, options))
 
 
 # ----------------------------------------------------------------------------- comparison
@@ -465,13 +623,20 @@ def compare_results(
     trials: int = significance.DEFAULT_AR_TRIALS,
     resamples: int = significance.DEFAULT_BOOTSTRAP_RESAMPLES,
     metrics: Sequence[str] | None = None,
+    names: tuple[str, str] | None = None,
+    bootstrap_test: bool = True,
 ) -> dict[str, Any]:
     """Paired significance of ``A - B`` per metric, from two results dicts of the same gold.
 
     Both must have the same task, split and release (``data`` signature field), the same scoring
     options apart from the bootstrap, and per-document statistics for the same ids and columns.
-    Returns ``{"task", "split", "a", "b", "signature", "resamples", "trials", "seed", "metrics":
-    {name: {"a", "b", "delta", "p_bootstrap", "p_randomization"}}}``.
+    Returns ``{"task", "split", "a", "b", "n_documents", "identical_statistics", "signature",
+    "resamples", "trials", "seed", "metrics": {name: {"a", "b", "delta", "p_permutation", "exact",
+    "p_bootstrap", "p_randomization"}}}``. ``p_permutation`` is the paired permutation test
+    (exact up to :data:`significance.EXACT_MAX_DOCUMENTS` documents, ``exact`` says whether it was);
+    ``p_bootstrap`` (left out with ``bootstrap_test=False``) is unreliable on small test sets (see
+    :mod:`warta.benchmarks.significance`). ``a`` and ``b`` name the systems: ``names``, else the
+    results' ``system``.
     """
     for key in ("task", "split"):
         if a.get(key) != b.get(key):
@@ -498,30 +663,47 @@ def compare_results(
     values_b = np.asarray(pb["values"], dtype=np.float64).reshape(len(pb["ids"]), len(pb["columns"]))
     stats_b = values_b[[row_of_b[doc_id] for doc_id in pa["ids"]]] if len(pa["ids"]) else values_b
     functions = metric_functions(a["task"], pa["columns"])
-    names = [m for m in a["metrics"] if m in b["metrics"] and m in functions]
+    metric_names = [m for m in a["metrics"] if m in b["metrics"] and m in functions]
     if metrics is not None:
-        unknown = [m for m in metrics if m not in names]
+        unknown = [m for m in metrics if m not in metric_names]
         if unknown:
             raise InputError(f"cannot compare unknown metric(s) {', '.join(unknown)}")
-        names = list(metrics)
-    chosen = {name: functions[name] for name in names}
-    boot = significance.paired_bootstrap_all(stats_a, stats_b, chosen, resamples=resamples, seed=seed)
-    ar = significance.approximate_randomization_all(stats_a, stats_b, chosen, trials=trials, seed=seed)
+        metric_names = list(metrics)
+    chosen = {name: functions[name] for name in metric_names}
+    perm = significance.paired_permutation_all(stats_a, stats_b, chosen, trials=trials, seed=seed)
+    boot = (
+        significance.paired_bootstrap_all(stats_a, stats_b, chosen, resamples=resamples, seed=seed)
+        if bootstrap_test
+        else {}
+    )
+    ar = (
+        {k: v for k, v in perm.items()}
+        if any(not r.exact for r in perm.values())
+        else significance.approximate_randomization_all(stats_a, stats_b, chosen, trials=trials, seed=seed)
+    )
     out: dict[str, Any] = {}
-    for name in names:
-        out[name] = {
-            "a": boot[name].score_a,
-            "b": boot[name].score_b,
-            "delta": boot[name].delta,
-            "p_bootstrap": boot[name].p_value,
-            "p_randomization": ar[name].p_value,
+    for name in metric_names:
+        entry = {
+            "a": perm[name].score_a,
+            "b": perm[name].score_b,
+            "delta": perm[name].delta,
+            "p_permutation": perm[name].p_value,
+            "exact": perm[name].exact,
         }
+        if bootstrap_test:
+            entry["p_bootstrap"] = boot[name].p_value
+        entry["p_randomization"] = ar[name].p_value
+        out[name] = entry
+    name_a, name_b = names if names is not None else (a.get("system"), b.get("system"))
     return _clean(
         {
             "task": a["task"],
             "split": a["split"],
-            "a": a.get("system"),
-            "b": b.get("system"),
+            "a": name_a,
+            "b": name_b,
+            "n_documents": int(stats_a.shape[0]),
+            "smallest_p": significance.smallest_p(int(stats_a.shape[0]), trials=trials),
+            "identical_statistics": bool(np.array_equal(stats_a, stats_b)),
             "signature": a.get("signature"),
             "resamples": resamples,
             "trials": trials,

@@ -1,7 +1,20 @@
 """Paired significance tests between two systems scored on the same documents.
 
-Both follow sacreBLEU's ``significance.py`` and work on per-document sufficient statistics, so any
-corpus metric (micro F1 from summed counts, mean ROUGE) is recomputed exactly on every trial:
+All of them work on per-document sufficient statistics, so any corpus metric (micro F1 from summed
+counts, mean ROUGE) is recomputed exactly on every trial:
+
+* **paired permutation (sign-flip) test**, the leaderboard's test (:func:`paired_permutation_all`):
+  under the null hypothesis the two systems are exchangeable on every document, so swapping their
+  statistics on any subset of the documents is as likely as the observation. With ``n <=``
+  :data:`EXACT_MAX_DOCUMENTS` documents all ``2^n`` swaps are enumerated and
+  ``p = #{|metric_A' - metric_B'| >= |Δ|} / 2^n`` is exact (it equals
+  ``scipy.stats.permutation_test(..., permutation_type="samples", n_resamples=np.inf)`` with the
+  signed difference as statistic); above that it falls back to approximate randomisation (below)
+  and says so (``exact=False``). The swap of all documents mirrors the observation, so the smallest
+  attainable p is ``2 / 2^n``: with 5 documents or fewer no outcome reaches ``p < 0.05``
+  (:func:`smallest_p`). Holm–Bonferroni (:func:`holm`) adjusts a family of such p-values.
+
+The other two follow sacreBLEU's ``significance.py``:
 
 * **paired bootstrap** (Koehn 2004; sacreBLEU ``--paired-bs``): the same resampled documents for both
   systems; ``d_r = |metric_A(r) - metric_B(r)|``; under the null hypothesis the differences are
@@ -10,6 +23,14 @@ corpus metric (micro F1 from summed counts, mean ROUGE) is recomputed exactly on
 * **approximate randomisation** (Riezler and Maxwell 2005; sacreBLEU ``--paired-ar``): each trial swaps
   the two systems' statistics on a random half of the documents;
   ``p = (#{|metric_A' - metric_B'| >= |Δ|} + 1) / (T + 1)``. Default 10000 trials.
+
+**The paired bootstrap fails at small n.** Its null distribution is the bootstrap distribution of
+``|Δ|`` shifted to mean 0, and with few documents it has only a handful of distinct values: over
+2 documents whose per-document differences are -0.105 and +0.0009 the centred resampled values are
+{-0.0523, -0.0011, +0.0520} for an observed |Δ| = 0.0521, so no resample reaches the observation and
+p sits at its floor ``1 / (R + 1)`` (0.001 with 1000 resamples), although one system wins one
+article and the other the other. It stays available in ``warta bench compare`` for large test
+sets, where it agrees with the permutation test; the leaderboard never uses it.
 
 One deliberate difference from sacreBLEU: a trial counts when it is *at least* as extreme as the
 observation (``>=``), where sacreBLEU uses ``>``. With ``>``, two identical systems get the smallest
@@ -21,6 +42,7 @@ value (NaN) counts as 0 in the tests. Seeds make every p-value reproducible; p i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,6 +52,8 @@ from warta.benchmarks.bootstrap import DEFAULT_SEED, MetricFn, resample_weights
 
 DEFAULT_BOOTSTRAP_RESAMPLES = 1000
 DEFAULT_AR_TRIALS = 10000
+#: Up to this many documents the permutation test enumerates every swap (2^20 ~ 1 million).
+EXACT_MAX_DOCUMENTS = 20
 _TOLERANCE = 1e-12
 _BLOCK_ELEMENTS = 4_000_000
 
@@ -162,3 +186,139 @@ def approximate_randomization_all(
         delta = None if sa is None or sb is None else sa - sb
         out[name] = PairedResult(sa, sb, delta, 1.0 if not n else (counts[name] + 1) / (trials + 1))
     return out
+
+
+@dataclass(frozen=True)
+class PermutationResult:
+    """A paired permutation test: scores, ``A - B``, the two-sided p-value, and how it was obtained.
+
+    ``exact`` is true when every one of the ``2^n`` swaps was enumerated; ``permutations`` is the
+    number of swaps evaluated (``2^n``, or the randomisation trials); ``smallest_p`` is the smallest
+    p-value the test could have given on these ``n`` documents.
+    """
+
+    score_a: float | None
+    score_b: float | None
+    delta: float | None
+    p_value: float
+    exact: bool
+    permutations: int
+    smallest_p: float
+
+    def as_dict(self) -> dict[str, float | int | bool | None]:
+        return {
+            "a": self.score_a,
+            "b": self.score_b,
+            "delta": self.delta,
+            "p_value": self.p_value,
+            "exact": self.exact,
+            "permutations": self.permutations,
+            "smallest_p": self.smallest_p,
+        }
+
+
+def smallest_p(n_documents: int, *, trials: int | None = None) -> float:
+    """The smallest two-sided p a paired permutation test can give on ``n_documents`` documents.
+
+    Exact: ``2 / 2^n`` (the observation and its mirror image, all documents swapped, are always
+    at least as extreme); with ``trials`` randomisation trials it cannot go below ``1 / (trials + 1)``.
+    """
+    if n_documents <= 0:
+        return 1.0
+    exact = min(1.0, math.ldexp(1.0, 1 - n_documents))  # 2 / 2^n, 0.0 once it underflows
+    if trials is None or n_documents <= EXACT_MAX_DOCUMENTS:
+        return exact
+    return max(exact, 1.0 / (trials + 1))
+
+
+def _enumerated_masks(n: int) -> Iterator[np.ndarray]:
+    """Blocks of every swap pattern of ``n`` documents whose last document is *not* swapped.
+
+    The other half are their complements, which give the same ``|Δ|`` with the sign flipped
+    (``A'`` of a swap set is ``B'`` of its complement), so counting this half twice is exact.
+    """
+    half = 1 << (n - 1)
+    bits = np.arange(n - 1, dtype=np.int64)
+    block = max(1, min(half, _BLOCK_ELEMENTS // max(n, 1)))
+    for start in range(0, half, block):
+        codes = np.arange(start, min(half, start + block), dtype=np.int64)
+        masks = np.zeros((codes.size, n), dtype=np.float64)
+        masks[:, : n - 1] = (codes[:, None] >> bits) & 1
+        yield masks
+
+
+def paired_permutation(
+    stats_a: np.ndarray,
+    stats_b: np.ndarray,
+    metric: MetricFn,
+    *,
+    trials: int = DEFAULT_AR_TRIALS,
+    seed: int = DEFAULT_SEED,
+    exact_max: int = EXACT_MAX_DOCUMENTS,
+) -> PermutationResult:
+    """Paired permutation test of ``metric`` between A and B: exact up to ``exact_max`` documents."""
+    return paired_permutation_all(
+        stats_a, stats_b, {"metric": metric}, trials=trials, seed=seed, exact_max=exact_max
+    )["metric"]
+
+
+def paired_permutation_all(
+    stats_a: np.ndarray,
+    stats_b: np.ndarray,
+    metrics: dict[str, MetricFn],
+    *,
+    trials: int = DEFAULT_AR_TRIALS,
+    seed: int = DEFAULT_SEED,
+    exact_max: int = EXACT_MAX_DOCUMENTS,
+) -> dict[str, PermutationResult]:
+    """:func:`paired_permutation` of several metrics on the same swaps (each as if run alone).
+
+    With more than ``exact_max`` documents this is :func:`approximate_randomization_all` with
+    ``trials`` trials and ``seed`` (``exact=False``).
+    """
+    a, b = _check(stats_a, stats_b)
+    n = a.shape[0]
+    if n > exact_max:
+        ar = approximate_randomization_all(a, b, metrics, trials=trials, seed=seed)
+        floor = smallest_p(n, trials=trials)
+        return {
+            name: PermutationResult(r.score_a, r.score_b, r.delta, r.p_value, False, trials, floor)
+            for name, r in ar.items()
+        }
+    observed = {name: _observed(fn, a, b) for name, fn in metrics.items()}
+    counts = dict.fromkeys(metrics, 0)
+    if n:
+        total_a, total_b = a.sum(0), b.sum(0)
+        diff_ab = a - b
+        for masks in _enumerated_masks(n):
+            moved = masks @ diff_ab
+            k = np.full(masks.shape[0], float(n))
+            shuf_a, shuf_b = total_a[None, :] - moved, total_b[None, :] + moved
+            for name, fn in metrics.items():
+                gap = np.abs(np.nan_to_num(fn(shuf_a, k)) - np.nan_to_num(fn(shuf_b, k)))
+                counts[name] += 2 * _at_least(gap, observed[name][2])
+    total = 1 << n
+    out = {}
+    for name, (sa, sb, _) in observed.items():
+        delta = None if sa is None or sb is None else sa - sb
+        p = 1.0 if not n else min(1.0, counts[name] / total)
+        out[name] = PermutationResult(sa, sb, delta, p, True, total, smallest_p(n))
+    return out
+
+
+def holm(p_values: list[float] | np.ndarray) -> list[float]:
+    """Holm–Bonferroni adjusted p-values, in input order (``statsmodels`` ``multipletests(method="holm")``).
+
+    Sorted ascending, ``p_(i)`` becomes ``max_{j <= i} min(1, (m - j + 1) * p_(j))``; a hypothesis is
+    rejected at level alpha when its adjusted p is at most alpha (strong control of the
+    family-wise error rate, no assumption on how the tests depend on each other).
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    m = p.size
+    if m == 0:
+        return []
+    order = np.argsort(p, kind="stable")
+    scaled = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(scaled)
+    return [float(x) for x in adjusted]

@@ -367,6 +367,9 @@ class SystemMeta:
     description: str
     date: str
     oracle: bool = False
+    #: Latest date of the system's training data (``YYYY-MM-DD``), if the authors state it: the
+    #: leaderboard also scores the system on the articles published after it.
+    training_data_cutoff: str | None = None
 
     def to_yaml(self) -> str:
         import yaml
@@ -380,11 +383,13 @@ class SystemMeta:
         }
         if self.oracle:
             data["oracle"] = True
+        if self.training_data_cutoff is not None:
+            data["training_data_cutoff"] = self.training_data_cutoff
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 META_REQUIRED = ("name", "authors", "url", "description", "date")
-META_OPTIONAL = ("oracle",)
+META_OPTIONAL = ("oracle", "training_data_cutoff")
 _URL = re.compile(r"^https?://[^\s]+$")
 
 
@@ -406,14 +411,9 @@ def parse_meta(text: str, source: str) -> SystemMeta:
     """Validate ``meta.yaml`` strictly; :class:`InputError` lists every problem with its line."""
     import yaml
 
-    loader = _meta_loader()
-    try:
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    from warta.inputs import compose_yaml
+
+    data, node = compose_yaml(text, source, loader=_meta_loader(), error=InputError)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise InputError(f"{source}: expected a mapping with keys {', '.join(META_REQUIRED)}")
     lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
@@ -442,15 +442,22 @@ def parse_meta(text: str, source: str) -> SystemMeta:
     description = data.get("description")
     if "description" in data and (not isinstance(description, str) or not description.strip()):
         fail("description", "'description' must be a non-empty string")
+    def check_date(key: str) -> None:
+        value = data.get(key)
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            fail(key, f"'{key}' must be a date YYYY-MM-DD, got {value!r}")
+            return
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            fail(key, f"'{key}' {value!r} is not a calendar date")
+
     date = data.get("date")
     if "date" in data:
-        if not isinstance(date, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            fail("date", f"'date' must be a date YYYY-MM-DD, got {data.get('date')!r}")
-        else:
-            try:
-                dt.date.fromisoformat(date)
-            except ValueError:
-                fail("date", f"'date' {date!r} is not a calendar date")
+        check_date("date")
+    cutoff = data.get("training_data_cutoff")
+    if "training_data_cutoff" in data:
+        check_date("training_data_cutoff")
     oracle = data.get("oracle", False)
     if not isinstance(oracle, bool):
         fail("oracle", f"'oracle' must be true or false, got {oracle!r}")
@@ -466,17 +473,17 @@ def parse_meta(text: str, source: str) -> SystemMeta:
         description=description.strip(),
         date=str(date),
         oracle=oracle,
+        training_data_cutoff=None if cutoff is None else str(cutoff),
     )
 
 
 def load_meta(path: str | Path) -> SystemMeta:
+    from warta.inputs import LIMITS, read_text
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing", hint="every system folder needs a meta.yaml") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid UTF-8") from None
+    if not path.exists():
+        raise InputError(f"{path}: missing", hint="every system folder needs a meta.yaml")
+    text = read_text(path, max_bytes=LIMITS.max_config_bytes, what="meta.yaml")
     return parse_meta(text, str(path))
 
 

@@ -22,10 +22,12 @@ from warta.cli.annotate import app as annotate_app
 from warta.cli.bench import app as bench_app
 from warta.cli.corpus import app as corpus_app
 from warta.cli.demo import demo
+from warta.cli.help import Group
 from warta.errors import WartaError
 from warta.paths import describe
 
 app = typer.Typer(
+    cls=Group,
     name="warta",
     help="Annotated Indonesian news: build the corpus, annotate it in Label Studio, score systems on it.",
     no_args_is_help=True,

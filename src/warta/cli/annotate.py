@@ -9,7 +9,11 @@ from typing import Optional
 
 import typer
 
+from warta.cli.help import Group
+from warta.cli.output import print_table
+
 app = typer.Typer(
+    cls=Group,
     help="Annotate in Label Studio: labeling config, push tasks, pull annotations, status.",
     no_args_is_help=True,
 )
@@ -44,11 +48,14 @@ def _pseudonymizer(key_file: Optional[Path]):  # noqa: ANN202
 
 
 @app.command("config")
-def config_command(schema: Optional[Path] = _SCHEMA) -> None:
+def config_command(
+    schema: Optional[Path] = _SCHEMA,
+    review: bool = typer.Option(False, "--review", help="The config of a review project (with the conflicts panel)."),
+) -> None:
     """Print the Label Studio labeling config generated from the label schema."""
     from warta.annotation.labelconfig import build_label_config
 
-    typer.echo(build_label_config(_schema(schema)), nl=False)
+    typer.echo(build_label_config(_schema(schema), review=review), nl=False)
 
 
 @app.command("push")
@@ -58,7 +65,22 @@ def push_command(
     batch_size: int = typer.Option(500, "--batch-size", min=1, help="Tasks per import request."),
     no_predictions: bool = typer.Option(False, "--no-predictions", help="Import without the tagger's pre-annotations."),
     maximum_annotations: int = typer.Option(
-        2, "--maximum-annotations", min=1, help="Annotators each task is served to (for agreement)."
+        2,
+        "--overlap",
+        min=1,
+        help="Annotators each task of the overlap cohort is served to (for agreement).",
+    ),
+    legacy_maximum: Optional[int] = typer.Option(
+        None, "--maximum-annotations", min=1, hidden=True, help="Former name of --overlap."
+    ),
+    overlap_share: Optional[int] = typer.Option(
+        None,
+        "--overlap-share",
+        min=0,
+        max=100,
+        help="Percent of the tasks (chosen by article id) served to --overlap annotators; the rest to one "
+        "\\[default: the project's setting; 100 for a new project].",
+        show_default=False,
     ),
     schema: Optional[Path] = _SCHEMA,
     url: Optional[str] = _URL,
@@ -92,9 +114,10 @@ def push_command(
             project,
             batch_size=batch_size,
             predictions=not no_predictions,
-            maximum_annotations=maximum_annotations,
+            maximum_annotations=legacy_maximum if legacy_maximum is not None else maximum_annotations,
             schema=_schema(schema),
             on_batch=on_batch,
+            overlap_share=overlap_share,
         )
     verb = "created" if report.project_created else "updated"
     typer.echo(f"project {report.project_title!r} (id {report.project_id}) {verb}")
@@ -104,6 +127,11 @@ def push_command(
     )
     if report.model_version:
         typer.echo(f"pre-annotations: {report.predictions} from {report.model_version}")
+    if report.overlap_tasks is not None:
+        typer.echo(
+            f"overlap: {report.overlap_tasks} tasks served to {report.maximum_annotations} annotators "
+            f"({report.overlap_share}% share), the others to one; {report.overlap_updated} tasks' overlap set"
+        )
     for changed in report.changed:
         typer.secho(
             f"warning: article {changed.article_id}: text changed since task {changed.task_id} was created "
@@ -123,6 +151,9 @@ def pull_command(
     out: Path = typer.Option(..., "--out", help="JSONL file of annotation records to write."),
     release: Optional[Path] = typer.Option(None, "--release", help="Check every task's article and text against this release."),
     force: bool = typer.Option(False, "--force", help="Replace --out if it exists."),
+    review_project: Optional[str] = typer.Option(
+        None, "--review-project", help="Title of the review project \\[default: 'TITLE (review)', pulled when it exists].", show_default=False
+    ),
     key_file: Optional[Path] = _KEY_FILE,
     schema: Optional[Path] = _SCHEMA,
     url: Optional[str] = _URL,
@@ -141,11 +172,14 @@ def pull_command(
         release_dir=release,
         force=force,
         schema=_schema(schema),
+        review_project=review_project,
     )
     typer.echo(
         f"{report.records} records from {report.tasks} tasks written to {report.out} "
         f"({report.tasks_without_annotations} tasks without annotations)"
     )
+    if report.review_project is not None:
+        typer.echo(f"review project {report.review_project!r}: {report.review_records} curator annotations (ground truth)")
     if report.cancelled or report.drafts:
         typer.echo(f"left out: {report.cancelled} cancelled (skipped) annotations, {report.drafts} drafts")
     for pseudonym, count in report.annotators.items():
@@ -175,31 +209,54 @@ def status_command(
     from rich.table import Table
 
     console = Console()
-    completion = "n/a" if status.completion is None else f"{status.completion:.1%}"
+
+    def share(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1%}"
+
+    completion = share(status.completion)
     console.print(
         f"project [bold]{status.project_title}[/] (id {status.project_id}): {status.tasks} tasks, "
         f"{status.tasks_with_predictions} with pre-annotations, {status.annotations} annotations "
         f"({status.cancelled} cancelled), complete {status.complete_tasks}/{status.tasks} = {completion} "
-        f"at {status.maximum_annotations} per task"
+        f"at {status.maximum_annotations} per task ({status.overlap_share}% of tasks)"
     )
+    cohorts = Table("served to", "tasks", "annotations", "complete", "completion", title="completion per cohort")
+    for overlap, cohort in status.cohorts.items():
+        cohorts.add_row(
+            f"{overlap} annotator{'s' if overlap > 1 else ''}",
+            str(cohort.tasks),
+            str(cohort.annotations),
+            f"{cohort.complete_tasks}/{cohort.tasks}",
+            share(cohort.completion),
+        )
+    console.print(cohorts)
+    console.print(f"articles with 2 or more annotations (enough for agreement): {status.agreement_ready}")
     histogram = Table("annotations", "tasks", title="annotations per task")
     for count, tasks in status.annotations_per_task.items():
         histogram.add_row(str(count), str(tasks))
-    console.print(histogram)
+    print_table(console, histogram)
     annotators = Table("annotator", "annotations", title="annotators")
     for pseudonym, count in status.annotators.items():
         annotators.add_row(pseudonym, str(count))
-    console.print(annotators)
+    print_table(console, annotators)
     for article_id in status.duplicated_articles:
         console.print(f"[yellow]warning:[/] article {article_id} has several tasks")
 
 
 def _annotation_records(file: Path):  # noqa: ANN202
+    from warta.annotation.pull import read_pull_summary
     from warta.annotation.records import read_records
     from warta.errors import InputError
 
     records = read_records(file)
     if not records:
+        summary = read_pull_summary(file)
+        if summary is not None and summary.get("project"):
+            raise InputError(
+                f"{file}: no annotations submitted yet in project {summary['project']!r} "
+                f"({summary.get('tasks', 0)} tasks pulled)",
+                hint="wait for annotators to submit, then pull again with `warta annotate pull --force`",
+            )
         raise InputError(f"{file}: no annotation records", hint="pull annotations first with `warta annotate pull`")
     return records
 
@@ -210,11 +267,37 @@ def agreement_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON for scripts (format warta.agreement.v1)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap over documents (same seed, same digits)."),
     resamples: int = typer.Option(1000, "--resamples", min=0, help="Bootstrap resamples for the 95% intervals (0: none)."),
+    html: Optional[Path] = typer.Option(
+        None, "--html", help="Also write a self-contained HTML page (heatmaps, per label, per document, confusion)."
+    ),
+    gold: Optional[Path] = typer.Option(
+        None, "--gold", help="Gold folder (e.g. annotation/gold): each annotator's precision and recall against it."
+    ),
 ) -> None:
     """Inter-annotator agreement: entity span F1 (strict, overlap), token Cohen's/Fleiss' kappa, stance alpha and kappa."""
     from warta.annotation.agreement import compute_agreement
+    from warta.annotation.agreement.units import group_by_article
 
-    report = compute_agreement(_annotation_records(file), seed=seed, resamples=resamples)
+    records = _annotation_records(file)
+    gold_documents = None
+    if gold is not None:
+        from warta.errors import InputError
+        from warta.gold import read_gold_dir
+
+        if not gold.is_dir():
+            raise InputError(f"{gold}: no such gold folder", hint="pass the folder adjudicate wrote, e.g. annotation/gold")
+        gold_documents = read_gold_dir(gold)
+    report = compute_agreement(records, seed=seed, resamples=resamples, gold=gold_documents)
+    if html is not None:
+        from warta.annotation.agreement.html import agreement_page
+        from warta.fsutil import write_text_atomic
+        from warta.paths import refuse_release_destination
+
+        refuse_release_destination(html, command="annotate agreement --html")
+
+        documents = {key: doc for key, doc in group_by_article(records).items() if doc.records}
+        write_text_atomic(html, agreement_page(report, documents, source=file.name), overwrite=True)
+        typer.echo(f"agreement page written to {html}", err=as_json)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False))
         return
@@ -228,6 +311,15 @@ def agreement_command(
         f"({', '.join(report.annotators)})"
     )
     console.print(agreement_tables(report))
+    if report.detail is not None and report.detail.unitizing is not None:
+        u = report.detail.unitizing
+        value = "undefined" if u.alpha is None else f"{u.alpha:.3f}"
+        console.print(f"Krippendorff's unitizing alpha over entity spans: {value} ({u.raters} annotators, {u.documents} documents)")
+    if report.detail is not None and report.detail.gold is not None:
+        for g in report.detail.gold:
+            p = "n/a" if g.precision is None else f"{g.precision:.3f}"
+            r = "n/a" if g.recall is None else f"{g.recall:.3f}"
+            console.print(f"against gold: {g.annotator}: precision {p}, recall {r} ({g.documents} documents)")
 
 
 @app.command("adjudicate")
@@ -274,7 +366,7 @@ def adjudicate_command(
         )
     for article_id in result.blocked:
         table.add_row(article_id, "[red]blocked[/]", "", "", "", "not written")
-    console.print(table)
+    print_table(console, table)
     counts = {action: sum(1 for item in plan if item.action == action) for action in ("create", "replace", "unchanged")}
     console.print(
         f"{len(result.gold)} gold documents ({counts['create']} created, {counts['replace']} replaced, "
@@ -282,3 +374,60 @@ def adjudicate_command(
         f"conflicts; conflicts report: {report_json} and {report_md}"
     )
     return 1 if result.unresolved else 0
+
+
+@app.command("review")
+def review_command(
+    project: str = typer.Option(..., "--project", help="Title of the project the annotations come from."),
+    annotations: Path = typer.Option(..., "--annotations", help="JSONL annotation records (from `warta annotate pull`)."),
+    review_project: Optional[str] = typer.Option(
+        None, "--review-project", help="Title of the review project \\[default: 'TITLE (review)'].", show_default=False
+    ),
+    min_votes: int = typer.Option(2, "--min-votes", min=1, help="Votes a majority decision needs (as for adjudicate)."),
+    schema: Optional[Path] = _SCHEMA,
+    url: Optional[str] = _URL,
+    api_key: Optional[str] = _API_KEY,
+    timeout: float = _TIMEOUT,
+) -> None:
+    """Put the articles adjudicate leaves unresolved into a review project, every version side by side.
+
+    Each annotator's version is a prediction named by their pseudonym (plus the majority version),
+    with the conflicts shown in the task. The curator picks or edits one and submits it; `pull`
+    then brings it back as ground truth. Safe to re-run: an article is imported once.
+    """
+    from warta.annotation.connection import resolve
+    from warta.annotation.records import read_records
+    from warta.annotation.review import push_review
+
+    records = read_records(annotations)
+    report = push_review(
+        resolve(url, api_key, timeout), project, records, review_project=review_project, min_votes=min_votes, schema=_schema(schema)
+    )
+    if report.push is None:
+        typer.echo(f"no unresolved articles: review project {report.review_project!r} not created")
+        return
+    push = report.push
+    verb = "created" if push.project_created else "updated"
+    typer.echo(f"review project {push.project_title!r} (id {push.project_id}) {verb}")
+    typer.echo(
+        f"{report.unresolved_articles} unresolved articles: {push.created} tasks imported, "
+        f"{push.skipped} already there, {len(push.changed)} changed; {push.predictions} versions shown"
+    )
+    for changed in push.changed:
+        typer.secho(
+            f"warning: article {changed.article_id}: text changed since review task {changed.task_id} was created (left as is)",
+            err=True,
+            fg="yellow",
+        )
+
+
+@app.command("wait")
+def wait_command(
+    url: Optional[str] = _URL,
+    timeout: float = typer.Option(60.0, "--timeout", min=0.0, help="Seconds to wait for the server to answer."),
+) -> None:
+    """Wait until the Label Studio server answers (exit 5 if it does not within --timeout)."""
+    from warta.annotation.connection import wait_for_server
+
+    seconds = wait_for_server(url, timeout=timeout)
+    typer.echo(f"Label Studio is up ({seconds:.1f} s)")

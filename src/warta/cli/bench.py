@@ -13,7 +13,11 @@ from typing import Any
 
 import typer
 
+from warta.cli.help import Group
+from warta.cli.output import print_table
+
 app = typer.Typer(
+    cls=Group,
     help="Score systems on a labeled release: validate, score, compare, baselines, leaderboard.",
     no_args_is_help=True,
 )
@@ -65,6 +69,9 @@ def _results_table(results: dict[str, Any]) -> Any:
         ci = "" if m["ci_low"] is None else f"[{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]"
         table.add_row(f"{name} (primary)" if name == primary else name, _fmt(m["value"]), ci)
     table.caption = results["signature"]
+    note = results["metrics"][primary].get("ci_note")
+    if note:
+        table.caption += f"\n{primary} interval: {note}"
     return table
 
 
@@ -113,6 +120,7 @@ def score(
     system: str | None = typer.Option(None, "--system", help="System name written into the results."),
     max_bytes: int = typer.Option(50 * 1024 * 1024, "--max-bytes", min=1, help=_MAX_BYTES_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the results JSON instead of a table."),
+    gold_dir: Path | None = typer.Option(None, "--gold-dir", help="Gold folder the release was built from (e.g. annotation/gold): adds the gold agreement slice."),
 ) -> None:
     """Score a submission against a labeled release; print a table and write results JSON."""
     from warta.benchmarks.evaluate import load_task_gold, score_file
@@ -121,7 +129,7 @@ def score(
     from warta.fsutil import write_text_atomic
 
     options = _options(seed, resamples, tokenizer, stemmer)
-    task_gold = load_task_gold(gold, check_task(task), split)
+    task_gold = load_task_gold(gold, check_task(task), split, gold_dir=gold_dir)
     try:
         results, submission = score_file(
             task_gold, predictions, options=options, system=system, allow_missing=allow_missing, max_bytes=max_bytes
@@ -135,7 +143,7 @@ def score(
     if as_json:
         typer.echo(text, nl=False)
         return
-    _console().print(_results_table(results))
+    print_table(_console(), _results_table(results))
     if submission.filled:
         typer.echo(f"{len(submission.filled)} missing ids were scored as empty predictions (--allow-missing)")
     if out is not None:
@@ -151,21 +159,40 @@ def compare(
     resamples: int = typer.Option(1000, "--resamples", min=1, help="Paired bootstrap resamples."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
 ) -> None:
-    """Paired significance of the difference between two systems, per metric."""
+    """Paired significance of the difference between two systems, per metric.
+
+    p_permutation is the paired permutation test (exact, all 2^n swaps, up to 20 documents;
+    approximate randomisation above: see the "exact" column). p_bootstrap is the paired bootstrap
+    (sacreBLEU's): it is unreliable on small test sets, where its centred resamples cannot reach
+    the observed difference and p falls to its floor 1/(resamples+1) whatever the data.
+    """
     from warta.benchmarks import results as results_io
     from warta.benchmarks.scoring import compare_results
 
-    comparison = compare_results(results_io.load(a), results_io.load(b), seed=seed, trials=trials, resamples=resamples)
+    ra, rb = results_io.load(a), results_io.load(b)
+    names = (ra.get("system") or a.name, rb.get("system") or b.name)
+    comparison = compare_results(ra, rb, seed=seed, trials=trials, resamples=resamples, names=names)
     if as_json:
         typer.echo(json.dumps(comparison, ensure_ascii=False, indent=2))
         return
-    _console().print(_comparison_table(comparison, str(a), str(b)))
+    console = _console()
+    console.width = max(console.width, 120)  # seven numeric columns
+    print_table(console, _comparison_table(comparison, names[0], names[1]))
+    if comparison["identical_statistics"]:
+        typer.echo(f"{names[0]} and {names[1]} have identical per-document statistics: every difference is 0.")
+    floor = comparison["smallest_p"]
+    if floor > 0.05:
+        typer.echo(
+            f"n = {comparison['n_documents']} documents cannot separate systems at α = 0.05 "
+            f"(the smallest possible p is {floor:.3g})."
+        )
 
 
 def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"A = {a}   B = {b}")
+    table = Table(title=escape(f"A = {a}   B = {b}"))
     metrics = comparison.get("metrics", {})
     columns: list[str] = []
     for entry in metrics.values():
@@ -179,11 +206,14 @@ def _comparison_table(comparison: dict[str, Any], a: str, b: str) -> Any:
         cells = []
         for key in columns:
             value = entry.get(key)
-            cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else str(value)))
+            if isinstance(value, bool):
+                cells.append("yes" if value else "no")
+            else:
+                cells.append(_fmt(value) if isinstance(value, float) else ("–" if value is None else str(value)))
         table.add_row(name, *cells)
     extra = {k: v for k, v in comparison.items() if k != "metrics" and not isinstance(v, (dict, list))}
     if extra:
-        table.caption = "  ".join(f"{k}: {v}" for k, v in extra.items())
+        table.caption = escape("  ".join(f"{k}: {v}" for k, v in extra.items()))
     return table
 
 
@@ -219,6 +249,7 @@ def leaderboard(
     resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples."),
     alpha: float = typer.Option(0.05, "--alpha", min=0.0, max=1.0, help="Significance level for 'not different from the best'."),
     tokenizer: str = typer.Option("indonesian", "--tokenizer", help="ROUGE tokenizer: indonesian or rouge_score."),
+    gold_dir: Path | None = typer.Option(None, "--gold-dir", help="Gold folder the release was built from (e.g. annotation/gold): adds the gold agreement slice."),
 ) -> None:
     """Rescore every submission; write LEADERBOARD.md, leaderboard.csv, leaderboard.html, results/."""
     from warta.benchmarks.leaderboard import build_leaderboard, write_leaderboard
@@ -227,7 +258,7 @@ def leaderboard(
     console = _console(stderr=True)
     with console.status("scoring submissions") as status:
         board = build_leaderboard(
-            release, submissions, split=split, options=options, alpha=alpha,
+            release, submissions, split=split, options=options, alpha=alpha, gold_dir=gold_dir,
             progress=lambda step: status.update(f"scoring {step}"),
         )
     path = write_leaderboard(board, out, replace=replace)
@@ -249,8 +280,15 @@ def print_leaderboard(board: Any) -> None:
             table.add_column(c["label"], justify="right")
         table.add_column("")
         for e in t.entries:
-            mark = {"best": "best", "tied": f"≈ best (p={e.p_value_text})", "oracle": "oracle", "worse": ""}[e.status]
+            mark = {
+                "best": "best", "tied": f"≈ best (p={e.p_value_text})", "oracle": "oracle", "worse": "",
+                "inseparable": "inseparable",
+            }[e.status]
+            if e.note:
+                mark = f"{mark} ({e.note})".strip()
             cells = [c.text + (f" {c.ci_text}" if c.ci_text else "") for c in e.cells]
             table.add_row("–" if e.rank is None else str(e.rank), escape(e.name), *cells, mark)
         table.caption = t.signature
-        console.print(table)
+        print_table(console, table)
+        if t.inseparable:
+            console.print(escape(t.inseparable))

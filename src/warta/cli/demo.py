@@ -17,6 +17,7 @@ def demo(
 ) -> None:
     """Run raw articles -> labeled release -> verify -> baselines -> scores -> leaderboard, offline."""
     from rich.console import Console
+    from rich.markup import escape
 
     from warta.cli.bench import print_leaderboard
     from warta.demo import run_demo
@@ -25,10 +26,15 @@ def demo(
     with console.status("warta demo") as status:
 
         def step(message: str) -> None:
-            console.print(f"[bold cyan]•[/] {message}")
-            status.update(message)
+            console.print(f"[bold cyan]•[/] {escape(message)}")
+            status.update(escape(message))
 
-        result = run_demo(out, raw=raw, gold=gold, resamples=resamples, seed=seed, step=step)
+        try:
+            result = run_demo(out, raw=raw, gold=gold, resamples=resamples, seed=seed, step=step)
+        except OSError as error:  # a full or read-only disk mid-write: name the destination
+            if error.filename is None:
+                raise OSError(error.errno, error.strerror or str(error), str(out)) from error
+            raise
     print_leaderboard(result.board)
     total = sum(result.timings.values())
     typer.echo(

@@ -31,15 +31,17 @@ from warta.corpus import card as card_module
 from warta.corpus import changelog, croissant, hide, manifest, parquet
 from warta.corpus.labeled import Gold, check_gold, labeled_rows
 from warta.corpus.sources import SourceNote
-from warta.errors import InputError
+from warta.errors import InputError, ReleaseError
 from warta.features import CONFIGS, features_for
 from warta.fsutil import atomic_directory, ensure_absent_or_empty, sha256_file
+from warta.inputs import read_text
+from warta.paths import describe, refuse_release_destination
 from warta.release import CARD, CHANGELOG, MANIFEST, SPLITS, Release
 from warta.schema import LabelSchema, load_schema
 
 LICENCE_FILE = "LICENSE-DATA"
 CROISSANT = "croissant.json"
-_SPLIT_NAME = re.compile(r"^[a-z]+$")
+_SPLIT_NAME = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -93,7 +95,7 @@ def check_articles(articles: Sequence[Article]) -> list[Article]:
                 hint="ids must be unique; rename one file or drop the duplicate",
             )
         seen[article.id] = article
-        if article.split is None or not _SPLIT_NAME.match(str(article.split)):
+        if article.split is None or not _SPLIT_NAME.fullmatch(str(article.split)):
             raise InputError(f"{where}: article {article.id} has no valid split ({article.split!r})", hint="assign splits before building")
         for span in article.removed:
             if not (0 <= span.start <= span.end <= len(article.raw)) or article.raw[span.start : span.end] != span.text:
@@ -204,6 +206,27 @@ def _check_bump(diff: dict[str, Any], version: str) -> None:
     diff["bump"] = need
 
 
+_UNSAFE_LOCAL_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\"'`\\]")
+
+
+def _check_local_path(value: str) -> str:
+    """The card quotes ``--local-path`` in Python and Markdown: no quotes, backslashes or control characters."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"--local-path {describe(value)} is not valid Unicode") from None
+    if not value or _UNSAFE_LOCAL_PATH.search(value):
+        raise InputError(f"--local-path {describe(value)} holds a quote, backslash or control character", hint="give a plain path, e.g. corpus/releases/1.0.0")
+    return value
+
+
+def _refuse_release_destinations(out: Path, private_out: str | Path | None) -> None:
+    """A new release is never built inside another one (releases are read-only once built)."""
+    refuse_release_destination(out, command="corpus build")
+    if private_out is not None:
+        refuse_release_destination(private_out, command="corpus build")
+
+
 @dataclass
 class BuildOptions:
     """The checked options of one build: everything that can be refused is refused making this."""
@@ -239,18 +262,18 @@ def check_options(
 ) -> BuildOptions:
     """Check every option of a build (before any work) and load what they name."""
     manifest.check_version(version)
-    local_path = local_path or f"corpus/releases/{version}"
-    if not re.match(r"^[\w.-]+/[\w.-]+$", repo_id):
-        raise InputError(f"repo id {repo_id!r} is not of the form ORG/NAME")
+    local_path = _check_local_path(local_path or f"corpus/releases/{version}")
+    manifest.check_repo_id(repo_id)
     if max_rows < 1:
         raise InputError(f"--shard-rows {max_rows}: need at least 1")
     out = Path(out)
+    _refuse_release_destinations(out, private_out)
     schema = schema or load_schema()
     if isinstance(gold, (str, Path)):
         gold = Gold.load(gold)
     hidden = sorted(set(hide_labels), key=split_order)
     for split in hidden:
-        if not _SPLIT_NAME.match(split):
+        if not _SPLIT_NAME.fullmatch(split):
             raise InputError(f"--hide-labels: {split!r} is not a split name")
     if hidden and private_out is None:
         raise InputError("--hide-labels needs --private-out: the withheld labels must go somewhere", hint="pass --private-out DIR (a folder that is never published)")
@@ -258,13 +281,9 @@ def check_options(
         raise InputError("--hide-labels needs --gold: there are no labels to withhold without gold")
     if private_out is not None and not hidden:
         raise InputError("--private-out is only used with --hide-labels")
-    from warta.paths import refuse_release_destination
-
-    refuse_release_destination(out.parent, command="corpus build")
     ensure_absent_or_empty(out)
     if private_out is not None:
         private_out = Path(private_out)
-        refuse_release_destination(private_out.parent, command="corpus build")
         if private_out.resolve() == out.resolve():
             raise InputError("--private-out must differ from --out")
         ensure_absent_or_empty(private_out)
@@ -278,7 +297,7 @@ def check_options(
         if manifest.version_key(old.version) >= manifest.version_key(version):
             raise InputError(f"version {version} is not newer than {old.version} in {changelog_from}", hint="bump the version (semver)")
         previous_path = old.path / CHANGELOG
-        previous = previous_path.read_text(encoding="utf-8") if previous_path.is_file() else None
+        previous = read_text(previous_path, error=ReleaseError, what="changelog") if previous_path.is_file() else None
     return BuildOptions(
         out=out, version=version, schema=schema, gold=gold, hidden=hidden, private_out=private_out,
         changelog_from=Path(changelog_from) if changelog_from is not None else None, previous_changelog=previous,
@@ -398,11 +417,11 @@ def build_release(
     The streaming build (:mod:`warta.corpus.pipeline`) writes the same bytes without holding the
     articles; this form is for callers that already have them.
     """
-    ordered = check_articles(articles)
     opts = check_options(
         out, version=version, gold=gold, schema=schema, hide_labels=hide_labels, private_out=private_out,
         changelog_from=changelog_from, repo_id=repo_id, local_path=local_path, licence_file=licence_file, max_rows=max_rows,
     )
+    ordered = check_articles(articles)
     if opts.gold is not None:
         check_gold(opts.gold, ordered, opts.schema)
     labeled = labeled_rows(ordered, opts.gold, opts.schema) if opts.gold is not None else {}

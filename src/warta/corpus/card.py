@@ -45,7 +45,9 @@ class LicenceInfo:
 
     @classmethod
     def from_file(cls, path: Path, link: str = "LICENSE-DATA") -> LicenceInfo:
-        text = path.read_text(encoding="utf-8")
+        from warta.inputs import LIMITS, read_text
+
+        text = read_text(path, max_bytes=LIMITS.max_config_bytes, what="licence file")
         name = re.search(r"license_name:\s*`?([\w.\-]+)", text)
         annotations = re.search(r"Annotations:\s*(.+)", text)
         return cls(
@@ -94,6 +96,13 @@ class SourceEntry:
     published: str | None = None
     outlet: str | None = None
     url: str | None = None
+    outlet_inferred: bool = False  # the outlet was inferred from the text or URL, not recorded
+    outlet_evidence: str | None = None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The article metadata keys the card reads (``outlet_inferred``, ``outlet_evidence``)."""
+        return {"outlet_inferred": True, "outlet_evidence": self.outlet_evidence} if self.outlet_inferred else {}
 
 
 @dataclass
@@ -137,9 +146,13 @@ def summarise(articles: list[Article], notes: dict[str, SourceNote] | None = Non
         n_stories=len({a.story_id or a.id for a in articles}),
         duplicates=duplicates if len(duplicates) <= LIST_LIMIT else None,
         n_duplicates=len(duplicates),
-        outlets_recorded=sum(1 for a in articles if a.outlet),
+        outlets_recorded=sum(1 for a in articles if a.outlet and not a.metadata.get("outlet_inferred")),
         sources=[
-            SourceEntry(a.id, a.source_file, a.title, a.author, a.published, a.outlet, a.url) for a in ordered
+            SourceEntry(
+                a.id, a.source_file, a.title, a.author, a.published, a.outlet, a.url,
+                bool(a.metadata.get("outlet_inferred")), a.metadata.get("outlet_evidence"),
+            )
+            for a in ordered
         ] if len(ordered) <= LIST_LIMIT else None,
         translated=sorted(a.id for a in articles if notes.get(a.id) and notes[a.id].translated_from),
     )
@@ -264,6 +277,34 @@ def context(facts: CardFacts) -> dict[str, Any]:
     }
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~])")
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def markdown_text(value: Any) -> str:
+    """``value`` as inline Markdown text: one line, every character that starts markup escaped.
+
+    For what comes from raw files (titles, bylines, dates, outlets, URLs) and from notes: a newline
+    in a title or file name would otherwise start a heading or a list in the card."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def markdown_line(value: Any) -> str:
+    """``value`` kept on one line, with HTML and code delimiters escaped (recorded provenance values)."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`")
+
+
+def markdown_code(value: Any) -> str:
+    """``value`` as an inline code span whose fence is longer than any backtick run inside it."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest or text.startswith(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def render(facts: CardFacts) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -274,14 +315,24 @@ def render(facts: CardFacts) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(md=markdown_text, md_line=markdown_line, code=markdown_code)
     body = env.get_template(TEMPLATE).render(**context(facts))
     yaml_text = yaml.safe_dump(header(facts), sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{yaml_text}---\n\n{body.strip()}\n"
 
 
-def read_header(card: str) -> dict[str, Any]:
-    """The YAML header of a card (what the Hub and ``datasets`` read)."""
+def read_header(card: str, source: str | Path = "README.md") -> dict[str, Any]:
+    """The YAML header of a card (what the Hub and ``datasets`` read); anything but a mapping is
+    a :class:`~warta.errors.ReleaseError` naming ``source``."""
+    from warta.errors import ReleaseError
+    from warta.inputs import parse_yaml
+
     if not card.startswith("---\n"):
         return {}
     end = card.find("\n---\n", 4)
-    return yaml.safe_load(card[4:end]) or {}
+    if end < 0:
+        raise ReleaseError(f"{source}: the YAML header has no closing '---' line")
+    data = parse_yaml(card[4:end], source, error=ReleaseError) or {}
+    if not isinstance(data, dict):
+        raise ReleaseError(f"{source}: the YAML header must be a mapping, got {type(data).__name__}")
+    return data

@@ -1,6 +1,6 @@
 """Turn the raw text of one scraped article into metadata, body paragraphs and removed spans.
 
-The raw text is split into lines (``\\n``, a ``\\r`` before it belongs to the terminator, a leading
+The raw text is split into lines (``\\n``, ``\\r\\n`` or a lone ``\\r``; a leading
 BOM is not content). Every line gets exactly one :class:`LineDecision`:
 
 * ``kept``: a body paragraph or a subheading; ``text`` is these lines, stripped, joined by ``"\\n\\n"``.
@@ -21,6 +21,7 @@ headline the scraper dropped into the text.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -30,6 +31,7 @@ from warta.corpus.structure import (
     Byline,
     is_caption,
     is_heading_like,
+    is_name,
     is_prose,
     parse_byline,
     split_dateline,
@@ -93,22 +95,29 @@ class Cleaned:
     removed: list[RemovedSpan] = field(default_factory=list)
     decisions: list[LineDecision] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
+    #: The outlet the text names unambiguously (:func:`rules.identify_outlet`), and the line that does.
+    outlet: str | None = None
+    outlet_evidence: str | None = None
 
 
 def split_lines(raw: str) -> list[Line]:
-    """Lines of ``raw`` with their offsets; a final newline does not start another line."""
+    """Lines of ``raw`` with their offsets; a final line break does not start another line.
+
+    A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac line endings): the terminator is not
+    part of the line, and offsets index ``raw`` unchanged."""
     pos = 1 if raw.startswith("\ufeff") else 0
-    parts = raw[pos:].split("\n")
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()
     lines: list[Line] = []
-    for number, part in enumerate(parts, start=1):
-        if part.endswith("\r"):
-            lines.append(Line(number, pos, pos + len(part) - 1, part[:-1]))
-        else:
-            lines.append(Line(number, pos, pos + len(part), part))
-        pos += len(part) + 1
+    number = 0
+    for match in _LINE_BREAK.finditer(raw, pos):
+        number += 1
+        lines.append(Line(number, pos, match.start(), raw[pos : match.start()]))
+        pos = match.end()
+    if pos < len(raw) or not lines:
+        lines.append(Line(number + 1, pos, len(raw), raw[pos:]))
     return lines
+
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 
 def _norm(text: str) -> str:
@@ -119,6 +128,21 @@ def _blank_reason(text: str) -> str:
     if not text:
         return "blank"
     return "nbsp-only" if "\xa0" in text else "whitespace-only"
+
+
+#: Lines whose words can name the outlet that published the page (a syndication notice names
+#: another outlet, and the body may quote any).
+_EVIDENCE_LABELS = frozenset({"byline", "editor", "published", "updated", "outlet-label", "notification-prompt", "spam-footer"})
+
+
+def _outlet_evidence(decisions: list[LineDecision], raw: str) -> list[str]:
+    evidence = []
+    for d in decisions:
+        if d.dateline_end is not None:
+            evidence.append(raw[d.line.start : d.dateline_end].strip())
+        elif d.label in _EVIDENCE_LABELS and d.kind != "kept":
+            evidence.append(d.line.text.strip())
+    return evidence
 
 
 def clean(raw: str, *, title: str | None = None, outlet: str | None = None, timezone: str = "WIB") -> Cleaned:
@@ -162,7 +186,9 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
             result.extra.setdefault("editor", byline.editor)
         if byline.credit is not None:
             result.extra.setdefault("credit", byline.credit)
-        value = byline.author or byline.editor or byline.credit or byline.published
+        if byline.updated is not None:
+            result.extra.setdefault("updated", byline.updated)
+        value = byline.author or byline.editor or byline.credit or byline.published or byline.updated
         decisions[i] = LineDecision(lines[i], "metadata", byline.field, value)
 
     def take_caption(i: int) -> None:
@@ -175,12 +201,20 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
             result.captions.append(stripped[i])
             decisions[i] = LineDecision(lines[i], "metadata", "caption", stripped[i])
 
+    header = [i for i in content if i < first_prose]
     # Pass 2a: the header (before the first prose line).
-    for i in content:
-        if i >= first_prose:
-            break
+    for position, i in enumerate(header):
+        if decisions[i] is not None:  # the name after a bare "Reporter" label
+            continue
         text = stripped[i]
         key = _norm(text)
+        label = rules.BYLINE_LABEL.fullmatch(text)
+        following = header[position + 1] if position + 1 < len(header) else None
+        if label and following is not None and is_name(stripped[following]):
+            name = stripped[following]
+            take_byline(following, Byline(author=name) if label["author"] else Byline(editor=name))
+            decisions[i] = LineDecision(lines[i], "metadata", "byline-label", text)
+            continue
         if title_norm is not None and key == title_norm:
             decisions[i] = LineDecision(lines[i], "removed", "duplicate-title")
             continue
@@ -220,6 +254,25 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
                     result.section = None
                 result.title, title_norm = stripped[i], _norm(stripped[i])
                 decisions[i] = LineDecision(lines[i], "metadata", "title", stripped[i])
+                break
+
+    # A name alone just above the date line of the header is the author (kumparan: "Name" / date).
+    if result.author is None:
+        for a, b in itertools.pairwise(header):
+            after = decisions[b]
+            current = decisions[a]
+            if (
+                after is not None
+                and after.label == "published"
+                and (current is None or current.label == "section")
+                and is_name(stripped[a])
+                and 2 <= word_count(stripped[a]) <= 4
+                and not rules.OUTLET_SUFFIX.fullmatch(stripped[a])
+            ):
+                if current is not None:
+                    result.section = None
+                result.author = stripped[a]
+                decisions[a] = LineDecision(lines[a], "metadata", "byline", stripped[a])
                 break
 
     # Is the body laid out with empty lines between paragraphs?
@@ -281,6 +334,9 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
     final: list[LineDecision] = [d for d in decisions if d is not None]
     assert len(final) == n
     result.decisions = final
+    identified = rules.identify_outlet(_outlet_evidence(final, raw))
+    if identified is not None:
+        result.outlet, result.outlet_evidence = identified
     result.text = "\n\n".join(d.value for d in final if d.kind == "kept" and d.value)
     result.removed = [
         RemovedSpan(d.line.start, d.line.end, d.label, d.line.text)

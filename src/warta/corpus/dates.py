@@ -1,6 +1,7 @@
 """Dates as Indonesian outlets write them, turned into ISO 8601.
 
 Handles ``12 Januari 2022 13:16``, ``Rabu, 12 Jan 2022 13:16 WIB``, ``Rabu, 12/01/2022 13:16 WITA``,
+``Senin, 21 Agustus 2023 | 09:45 WIB``,
 ``2022-01-12 13:16`` and ISO strings; Indonesian and English month and day names. A time without
 a zone is read in the default zone (WIB, +07:00); WITA is +08:00 and WIT +09:00. A date without a
 time is returned as a date (``2022-01-12``): no time is invented.
@@ -37,7 +38,7 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = "|".join(sorted((re.escape(d) for d in DAYS), key=len, reverse=True))
 _ZONE = "|".join(sorted(TIMEZONES, key=len, reverse=True))
 _TIME = (
-    r"(?:[,\s]+(?:pukul\s+|jam\s+|at\s+)?(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
+    r"(?:(?:[,\s]+|\s*\|\s*)(?:pukul\s+|jam\s+|at\s+)?(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
     rf"(?:\s*(?P<tz>{_ZONE})\b)?)?"
 )
 _WEEKDAY = rf"(?:(?:{_DAY}),?\s+)?"

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warta.article import Article
-from warta.corpus.clean import clean
+from warta.corpus import rules
+from warta.corpus.clean import Cleaned, clean
 from warta.corpus.dates import parse_datetime
 from warta.corpus.dedup import mark_duplicates
 from warta.corpus.readers import Problem, RawDocument, iter_raw, list_raw_files
@@ -47,6 +48,22 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
                 f"{where}: published date {doc.published!r} is not a date warta can read",
                 hint="use ISO 8601 (2022-01-12T13:16:00+07:00) or '12 Januari 2022 13:16 WIB'",
             )
+    if not cleaned.text.strip():
+        where = doc.source_file if doc.source_line is None else f"{doc.source_file}, line {doc.source_line}"
+        raise InputError(
+            f"{where}: no body text: every line was removed or read as metadata (title, byline, ...)",
+            hint=f"check the scrape (warta corpus inspect {doc.source_file}); an article needs at least one paragraph",
+        )
+    outlet, metadata = doc.outlet, dict(cleaned.extra)
+    if doc.site_name is not None:
+        metadata["site_name"] = doc.site_name
+    # An HTML page's "author" is sometimes the outlet (CNN Indonesia, kumparanNEWS), not a person.
+    author = doc.author if doc.author and not rules.OUTLET_SUFFIX.fullmatch(doc.author) else None
+    if outlet is None:
+        outlet, evidence = _inferred_outlet(doc, cleaned)
+        if outlet is not None:
+            metadata["outlet_inferred"] = True
+            metadata["outlet_evidence"] = evidence
     return Article(
         id=doc.id,
         source_file=doc.source_file,
@@ -54,17 +71,33 @@ def article_from_raw(doc: RawDocument, settings: CorpusSettings | None = None) -
         raw_sha256=hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(),
         text=cleaned.text,
         title=doc.title or cleaned.title,
-        author=doc.author or cleaned.author,
+        author=author or cleaned.author,
         published=published,
         dateline=cleaned.dateline,
         section=cleaned.section,
         url=doc.url,
-        outlet=doc.outlet,
+        outlet=outlet,
         captions=cleaned.captions,
         removed=cleaned.removed,
         source_line=doc.source_line,
-        metadata=dict(cleaned.extra),
+        metadata=metadata,
     )
+
+
+def _inferred_outlet(doc: RawDocument, cleaned: Cleaned) -> tuple[str | None, str | None]:
+    """The outlet when the scrape did not record it: the page's site name if it is an outlet's
+    brand, else the URL's host, else what the text names."""
+    if doc.site_name is not None:
+        by_name = rules.identify_outlet([doc.site_name])
+        if by_name is not None:
+            return by_name[0], f"site name {doc.site_name}"
+    if doc.url is not None:
+        by_host = rules.outlet_for_host(doc.url)
+        if by_host is not None:
+            return by_host, f"url {doc.url}"
+    if cleaned.outlet is not None:
+        return cleaned.outlet, cleaned.outlet_evidence
+    return None, None
 
 
 def iter_articles(
@@ -80,12 +113,12 @@ def iter_articles(
     (relative paths, as :func:`list_raw_files` gives them) restricts the stream to those files."""
     settings = settings or load_settings(None)
     raw_dir = Path(raw_dir)
-    files = list_raw_files(raw_dir) if files is None else files
 
     def on_problem(problem: Problem, error: InputError) -> None:
         skipped.append(problem)  # type: ignore[union-attr]
 
     handler = on_problem if skipped is not None else None
+    files = list_raw_files(raw_dir, on_problem=handler) if files is None else files
     iterable = files
     bar = None
     if progress:

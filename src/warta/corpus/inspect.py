@@ -55,6 +55,7 @@ class InspectedArticle:
             "published": c.published,
             "dateline": c.dateline,
             "section": c.section,
+            "outlet": c.outlet,
             "captions": c.captions,
             "text": c.text,
             "lines": self.rows(),
@@ -75,35 +76,52 @@ def inspect_file(path: Path, settings: CorpusSettings | None = None) -> list[Ins
 
 
 _STYLE = {"kept": "green", "removed": "red", "metadata": "cyan"}
+EMPTY_LINE = "∅"
+NBSP = "⍽"
+#: What the glyphs of the text column stand for, printed under a table that uses them.
+LEGEND = f"{EMPTY_LINE} an empty line   {NBSP} a no-break space (U+00A0)"
+_FIELDS = ("title", "author", "published", "dateline", "section", "outlet")
 
 
 def render(article: InspectedArticle) -> list[RenderableType]:
-    """A heading and one table row per line: number, status, reason or field, the line itself."""
+    """A heading (the metadata found, and which fields were not), one table row per line (number,
+    status, reason or field, the line itself), and a legend of the glyphs the table uses."""
     from rich.table import Table
     from rich.text import Text
 
     c = article.cleaned
     where = article.source_file + (f":{article.source_line}" if article.source_line else "")
-    head = Text.assemble(
-        (f"{where}", "bold"), f"  id {article.id}\n",
-        ("title: ", "dim"), f"{c.title}\n", ("author: ", "dim"), f"{c.author}   ",
-        ("published: ", "dim"), f"{c.published}   ", ("dateline: ", "dim"), f"{c.dateline}   ",
-        ("section: ", "dim"), f"{c.section}",
-    )  # fmt: skip
+    head = Text.assemble((f"{where}", "bold"), f"  id {article.id}")
+    missing = []
+    for name in _FIELDS:
+        value = getattr(c, name)
+        if value is None:
+            missing.append(name)
+        else:
+            head.append_text(Text.assemble("\n", (f"{name}: ", "dim"), str(value)))
+    if c.outlet is not None and c.outlet_evidence:
+        head.append_text(Text.assemble(("  (inferred from: ", "dim"), c.outlet_evidence, (")", "dim")))
+    if missing:
+        head.append_text(Text.assemble("\n", ("not found: ", "dim"), ", ".join(missing)))
     table = Table(show_lines=False, expand=True)
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("why", overflow="fold", max_width=36)
     table.add_column("text", overflow="fold", ratio=1)
+    glyphs: set[str] = set()
     for row in article.rows():
         status = row["status"]
-        shown = row["text"].replace("\xa0", "⍽") if row["text"].strip() != row["text"] or "\xa0" in row["text"] else row["text"]
-        text = Text(shown or "∅", style="dim" if status == "removed" else "")
+        shown = row["text"].replace("\xa0", NBSP) if row["text"].strip() != row["text"] or "\xa0" in row["text"] else row["text"]
+        glyphs |= {g for g in (EMPTY_LINE, NBSP) if (g == EMPTY_LINE and not shown) or g in shown}
+        text = Text(shown or EMPTY_LINE, style="dim" if status == "removed" else "")
         if "dateline_prefix" in row:
             prefix = row["dateline_prefix"]
             text = Text.assemble((prefix, "cyan"), shown[len(prefix) :])
         why = row["label"] + (" + dateline" if "dateline_prefix" in row else "")
         if status == "metadata" and "value" in row:
             why += f" = {row['value']}"
-        table.add_row(str(row["line"]), Text(status, style=_STYLE[status]), why, text)
-    return [head, table]
+        table.add_row(str(row["line"]), Text(status, style=_STYLE[status]), Text(why), text)
+    parts: list[RenderableType] = [head, table]
+    if glyphs:
+        parts.append(Text(LEGEND, style="dim"))
+    return parts

@@ -15,31 +15,50 @@ import re
 from pathlib import Path
 from typing import Any
 
-from warta.errors import InputError
+from warta.errors import InputError, WartaError
 from warta.features import CONFIGS, features_for
 from warta.fsutil import sha256_file, sha256_text
+from warta.paths import describe
 from warta.schema import LabelSchema
 
 MANIFEST_FORMAT = 1
 #: semver.org 2.0.0, without build metadata (a tag ``v<version>`` must be a valid git ref).
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?",
+    re.ASCII,
 )
+MAX_VERSION = 64
+#: A Hugging Face Hub repo id: ORG/NAME, each 1-96 of letters, digits, "-", "_", ".", not starting or
+#: ending with "-" or ".", without "--" or "..".
+_HUB_PART = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?")
 
 
-def check_version(version: str) -> str:
-    """Return ``version`` if it is a semantic version (``1.0.0``, ``1.1.0-rc.1``), else raise."""
-    if not _SEMVER.match(version or ""):
+def check_repo_id(repo_id: object, *, option: str = "--repo-id") -> str:
+    """Return ``repo_id`` if it is a valid Hub dataset repo id ``ORG/NAME``, else :class:`InputError` (exit 2)."""
+    parts = repo_id.split("/") if isinstance(repo_id, str) else []
+    if len(parts) != 2 or not all(_HUB_PART.fullmatch(p) and "--" not in p and ".." not in p for p in parts):
         raise InputError(
-            f"release version {version!r} is not a semantic version",
+            f"{option} {describe(repo_id)} is not a Hub repo id of the form ORG/NAME",
+            hint="use ORG/NAME with letters, digits, '-', '_' and '.', e.g. warta-nlp/warta",
+        )
+    return repo_id
+
+
+def check_version(version: object, *, error: type[WartaError] = InputError, source: object = None) -> str:
+    """Return ``version`` if it is a semantic version (``1.0.0``, ``1.1.0-rc.1``), else raise.
+
+    The whole string must match: ``"1.0.0\\n"`` is refused (the manifest and the tag would carry it)."""
+    if not isinstance(version, str) or len(version) > MAX_VERSION or not _SEMVER.fullmatch(version):
+        raise error(
+            ("" if source is None else f"{source}: ") + f"release version {describe(version)} is not a semantic version",
             hint="use MAJOR.MINOR.PATCH, e.g. 1.0.0 (major = schema change, minor = new articles or labels, patch = corrections)",
         )
     return version
 
 
 def version_key(version: str) -> tuple[int, int, int]:
-    match = _SEMVER.match(version)
+    match = _SEMVER.fullmatch(version) if isinstance(version, str) else None
     if not match:
         return (-1, -1, -1)
     return (int(match.group(1)), int(match.group(2)), int(match.group(3)))

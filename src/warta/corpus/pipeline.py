@@ -53,7 +53,7 @@ from warta.release import shard_name
 BATCH_BYTES = 24 << 20
 #: A shard is cut before it would exceed this many (uncompressed) bytes, whatever ``--shard-rows``.
 SHARD_BYTES = 500 << 20
-FORMAT = 1
+FORMAT = 2
 
 
 def work_folder(out: Path) -> Path:
@@ -119,7 +119,9 @@ def build(
     settings = load_settings(settings_path)
     notes = load_source_notes(sources_path) if sources_path is not None else {}
     raw_dir = Path(raw_dir)
-    files = list_raw_files(raw_dir)
+    unlisted: list[Problem] = []
+    # With --skip-bad, entries that cannot be listed safely (a link out of the folder, ...) are skipped too.
+    files = list_raw_files(raw_dir, on_problem=(lambda problem, error: unlisted.append(problem)) if skip_bad else None)
     if not files:
         raise InputError(f"{raw_dir}: no articles to build a release from")
     work = work_folder(opts.out)
@@ -158,14 +160,18 @@ def build(
     try:
         runner = open_engine(engine, workers=workers, scheduler=scheduler, progress=progress)
         result = _run(runner, opts, settings, notes, raw_dir, files, work, skip_bad, batch_bytes, shard_bytes, progress)
-    except WartaError:
-        # Bad input or a refusal: nothing worth resuming; a failed build leaves nothing behind.
+    except (WartaError, OSError):
+        # Bad input, a refusal or a failed write (a full disk, a read-only folder): a failed build
+        # leaves nothing behind. A crash or a kill keeps the work folder for --resume.
         shutil.rmtree(work, ignore_errors=True)
         raise
     finally:
         if runner is not None:
             runner.close()
     shutil.rmtree(work, ignore_errors=True)
+    if unlisted:
+        report, skipped = result
+        result = report, sorted([*unlisted, *skipped], key=lambda p: (p.path, p.line or 0))
     return result
 
 

@@ -13,11 +13,12 @@ The Hub client is a parameter (``api``), so tests pass a fake object instead of 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from warta.corpus.manifest import check_version
+from warta.corpus.manifest import check_repo_id, check_version
 from warta.corpus.verify import verify_release
 from warta.errors import InputError, ReleaseError, ServiceError
 from warta.fsutil import sha256_file
@@ -25,6 +26,8 @@ from warta.release import MANIFEST, Release
 from warta.schema import LabelSchema
 
 TOKEN_VARIABLE = "HF_TOKEN"
+#: ``upload_folder`` takes fnmatch patterns: a listed path must match itself and nothing else.
+_GLOB = re.compile(r"[*?\[\]]")
 
 
 @dataclass
@@ -46,14 +49,20 @@ class PublishPlan:
 
 def plan_publish(folder: str | Path, repo_id: str, *, private: bool = False, schema: LabelSchema | None = None) -> PublishPlan:
     """Every local check, and the exact list of files and the tag a publish would push."""
-    if "/" not in repo_id or repo_id.count("/") != 1 or not all(repo_id.split("/")):
-        raise InputError(f"--repo-id {repo_id!r} is not of the form ORG/NAME")
+    check_repo_id(repo_id)
     release = Release.open(folder)
     if release.manifest.get("private"):
         raise ReleaseError(
             f"{release.path}: this is a private folder of withheld labels; it is never published",
             hint="publish the public release folder built alongside it",
         )
+    release.check_files()
+    for entry in release.manifest["files"]:
+        if _GLOB.search(entry["path"]):
+            raise ReleaseError(
+                f"{release.path}: manifest path {entry['path']!r} holds a wildcard character; it could upload other files",
+                hint="rebuild the release with `warta corpus build`",
+            )
     report = verify_release(release.path, schema=schema)
     if not report.ok:
         shown = "; ".join(str(p) for p in report.problems[:5])
@@ -62,7 +71,7 @@ def plan_publish(folder: str | Path, repo_id: str, *, private: bool = False, sch
             f"{release.path}: release does not verify, refusing to publish: {shown}{more}",
             hint="run `warta corpus verify` for the full list; rebuild the release rather than editing it",
         )
-    version = check_version(release.version)
+    version = check_version(release.version, error=ReleaseError, source=release.path / MANIFEST)
     files = [{"path": f["path"], "bytes": f["bytes"], "sha256": f["sha256"]} for f in release.manifest["files"]]
     manifest_path = release.path / MANIFEST
     files.append({"path": MANIFEST, "bytes": manifest_path.stat().st_size, "sha256": sha256_file(manifest_path)})

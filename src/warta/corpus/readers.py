@@ -13,11 +13,17 @@ Supported inputs, chosen by extension:
     given (``[A-Za-z0-9._-]``, 1-64 chars), else the first 16 hex digits of the SHA-256 of the line's
     bytes (without its line terminator).
 ``.html`` / ``.htm``
-    The main text extracted by trafilatura (the ``html`` extra); ``raw`` is that text.
+    The main text extracted by trafilatura (the ``html`` extra); ``raw`` is that text. The page's
+    publication time is kept (a page giving only a day gives a date); its site name is a hint.
 
 Ids: a file named ``NNN_<16 hex>.<ext>`` keeps ``<16 hex>``; other files get the first 16 hex digits
 of the SHA-256 of their bytes. Both are stable as long as the file is. Hidden files (``.name``) are
 ignored; any other extension is an error.
+
+Only what is inside the raw folder is read: a symlink (to a file or a folder) whose target leaves
+it is refused, a symlink loop or a folder reached twice is reported and never followed, and a file
+name holding a control character (a newline would inject lines into the card) is bad input. A NUL
+byte anywhere in a file is bad input, as is a string that is not valid Unicode (lone surrogates).
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warta.errors import InputError
+from warta.inputs import parse_json, read_bytes
+from warta.paths import require_inside
 
 SUPPORTED = (".txt", ".jsonl", ".html", ".htm")
 _ID_NAME = re.compile(r"\d+_(?P<id>[0-9a-f]{16})\.(?:txt|html?)")
@@ -50,6 +58,9 @@ class RawDocument:
     published: str | None = None
     url: str | None = None
     outlet: str | None = None
+    #: An HTML page's site name as trafilatura reads it (``og:site_name``, a title suffix): a hint
+    #: (``nasional``, ``detikjateng``), not a recorded outlet; ingest maps it to one.
+    site_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,30 +84,95 @@ def _problem(path: str, line: int | None, message: str, hint: str) -> tuple[Prob
     return Problem(path, line, message), InputError(f"{where}: {message}", hint=hint)
 
 
-def list_raw_files(raw_dir: Path) -> list[str]:
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _raise(problem: Problem, error: InputError) -> None:
+    raise error
+
+
+def list_raw_files(raw_dir: Path, *, on_problem: OnProblem | None = None) -> list[str]:
     """Paths (relative to ``raw_dir``, ``/``-separated, sorted) of every non-hidden file below it.
 
-    Plain strings, not ``Path`` objects: the list of a large corpus stays small."""
+    Plain strings, not ``Path`` objects: the list of a large corpus stays small. Entries that cannot
+    be read safely (a link out of the folder, a loop, a control character in the name) raise
+    :class:`InputError`, or go to ``on_problem`` and are left out."""
     raw_dir = Path(raw_dir)
+    report = on_problem or _raise
     if not raw_dir.exists():
         raise InputError(f"{raw_dir}: raw folder not found", hint="pass the folder holding the raw scrapes (--raw)")
     if not raw_dir.is_dir():
         raise InputError(f"{raw_dir}: not a folder", hint="pass the folder holding the raw scrapes (--raw)")
+    root = raw_dir.resolve()
     found: list[str] = []
+    seen_dirs = {_dir_key(root)}
     pending = [""]
     while pending:
         prefix = pending.pop()
-        with os.scandir(raw_dir / prefix if prefix else raw_dir) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
+        try:
+            entries = sorted(os.scandir(raw_dir / prefix if prefix else raw_dir), key=lambda e: e.name)
+        except OSError as error:
+            report(*_problem(prefix or ".", None, f"folder cannot be read ({error.strerror or error})", "check its permissions"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{prefix}/{entry.name}" if prefix else entry.name
+            if _CONTROL.search(entry.name) or not _encodable(entry.name):
+                report(*_problem(_shown(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')"))
+                continue
+            is_link = entry.is_symlink()
+            if is_link:
+                try:
+                    real = require_inside(root, raw_dir / rel, what="symlink")
+                except InputError as error:
+                    why = _link_problem(error.message, root)
+                    report(*_problem(rel, None, why, "copy the file into the raw folder instead of linking to it"))
                     continue
-                rel = f"{prefix}/{entry.name}" if prefix else entry.name
-                if entry.is_dir():
-                    pending.append(rel)
-                elif entry.is_file():
-                    found.append(rel)
+                is_dir = real.is_dir()
+            else:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            if is_dir:
+                key = _dir_key(raw_dir / rel)
+                if key in seen_dirs:
+                    report(*_problem(rel, None, "symlink loop: the folder is already being read", "remove the link"))
+                    continue
+                seen_dirs.add(key)
+                pending.append(rel)
+            elif is_link or entry.is_file(follow_symlinks=False):
+                found.append(rel)
+            else:
+                report(*_problem(rel, None, "not a regular file", "keep only .txt, .jsonl and .html scrapes in the raw folder"))
     found.sort()
     return found
+
+
+def _shown(name: str) -> str:
+    """A file name with its control characters and undecodable bytes written as escapes."""
+    safe = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), safe)
+
+
+def _encodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates (surrogateescape)
+        return False
+    return True
+
+
+def _link_problem(message: str, root: Path) -> str:
+    if "symlink loop" in message:
+        return "symlink loop"
+    if " leads outside " in message:
+        target = message.rsplit(" (to ", 1)[-1].rstrip(")") if " (to " in message else None
+        return f"symlink leads outside the raw folder {root}" + (f" (to {target})" if target else "")
+    return "broken symlink (" + message.rsplit(": ", 1)[-1] + ")"
+
+
+def _dir_key(path: Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return (info.st_dev, info.st_ino)
 
 
 def file_id(name: str, data: bytes) -> str:
@@ -130,8 +206,12 @@ def _check_bytes(data: bytes, rel: str) -> None:
         raise _Bad(*_problem(rel, None, "UTF-16 text, not UTF-8", "re-encode the file as UTF-8, e.g. iconv -f UTF-16 -t UTF-8"))
     if not data.strip():
         raise _Bad(*_problem(rel, None, "empty file", "remove it or re-download the article"))
-    if b"\x00" in data[:65536] or data[:4] in (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b\x08\x00"):
+    if data[:4] in (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b\x08\x00") or b"\x00" in data[:65536]:
         raise _Bad(*_problem(rel, None, "binary file, not text", "keep only .txt, .jsonl and .html scrapes in the raw folder"))
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise _Bad(*_problem(rel, line, f"a NUL byte at byte offset {nul}: not a text file", "remove the NUL bytes (e.g. tr -d '\\000') or re-download the article"))
 
 
 def _read_txt(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
@@ -153,13 +233,16 @@ def _read_html(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
             hint="pip install 'warta[html]'",
         ) from None
     document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False
+        html, with_metadata=True, include_comments=False, include_tables=False,
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
     )
     extracted = document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
     text = extracted.get("text") or ""
     if not text.strip():
         raise _Bad(*_problem(rel, None, "no article text found in the HTML", "check that the page holds the article, not a consent or error page"))
     date = extracted.get("date")
+    if date and date.endswith("T00:00:00"):  # htmldate's filler when the page gives only a day
+        date = date[:10]
     yield RawDocument(
         id=file_id(path.name, data),
         source_file=rel,
@@ -169,7 +252,7 @@ def _read_html(path: Path, rel: str, data: bytes) -> Iterator[RawDocument]:
         author=(extracted.get("author") or None),
         published=date or None,
         url=(extracted.get("url") or None),
-        outlet=(extracted.get("sitename") or None),
+        site_name=(extracted.get("sitename") or None),
     )
 
 
@@ -183,9 +266,10 @@ def _read_jsonl(rel: str, data: bytes, on_problem: OnProblem | None) -> Iterator
         try:
             text = _decode(line, rel, number - 1)
             try:
-                record = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise _Bad(*_problem(rel, number, f"not valid JSON ({error.msg} at column {error.colno})", hint)) from None
+                record = parse_json(text, rel, line=number, hint=hint)
+            except InputError as error:
+                message = error.message.removeprefix(f"{rel}, line {number}: ")
+                raise _Bad(*_problem(rel, number, message, hint)) from None
             if not isinstance(record, dict):
                 raise _Bad(*_problem(rel, number, f"expected a JSON object, got {type(record).__name__}", hint))
             body = record.get("text")
@@ -196,6 +280,9 @@ def _read_jsonl(rel: str, data: bytes, on_problem: OnProblem | None) -> Iterator
                 value = record.get(key)
                 if value is not None and not isinstance(value, str):
                     raise _Bad(*_problem(rel, number, f'"{key}" must be a string or null, got {json.dumps(value)[:40]}', hint))
+            for key in ("text", *_JSONL_FIELDS):
+                if isinstance(record.get(key), str) and "\x00" in record[key]:
+                    raise _Bad(*_problem(rel, number, f'"{key}" contains a NUL character', "remove it; text may not contain NUL"))
             given_id = record.get("id")
             if given_id is not None and not _JSON_ID.fullmatch(given_id):
                 raise _Bad(*_problem(rel, number, f'"id" {given_id!r} is not 1-64 letters, digits, ".", "_" or "-"', "fix or drop the id; without one it is derived from the line"))
@@ -218,16 +305,27 @@ def _read_jsonl(rel: str, data: bytes, on_problem: OnProblem | None) -> Iterator
         )
 
 
-def read_file(path: Path, rel: str, *, on_problem: OnProblem | None = None) -> Iterator[RawDocument]:
-    """The documents in one raw file. Problems raise :class:`InputError`, or go to ``on_problem``."""
+def read_file(
+    path: Path, rel: str, *, on_problem: OnProblem | None = None, root: Path | None = None
+) -> Iterator[RawDocument]:
+    """The documents in one raw file. Problems raise :class:`InputError`, or go to ``on_problem``.
+
+    With ``root`` (the raw folder), a file that resolves outside it is refused."""
     suffix = path.suffix.lower()
     try:
+        if _CONTROL.search(rel) or not _encodable(rel):
+            raise _Bad(*_problem(_shown(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')"))
         if suffix not in SUPPORTED:
             raise _Bad(*_problem(rel, None, f"unsupported file type {suffix or '(no extension)'!r}", f"raw files must be one of {', '.join(SUPPORTED)}"))
+        if root is not None:
+            try:
+                require_inside(root, path, what="raw file")
+            except InputError as error:
+                raise _Bad(*_problem(rel, None, _link_problem(error.message, Path(root).resolve()), "copy the file into the raw folder instead of linking to it")) from None
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise _Bad(*_problem(rel, None, f"cannot be read ({error.strerror})", "check the file's permissions")) from None
+            data = read_bytes(path, what="raw file")
+        except InputError as error:
+            raise _Bad(*_problem(rel, None, error.message.split(": ", 1)[-1], "check the file's permissions")) from None
         if suffix == ".jsonl":
             yield from _read_jsonl(rel, data, on_problem)
         elif suffix == ".txt":
@@ -243,5 +341,5 @@ def read_file(path: Path, rel: str, *, on_problem: OnProblem | None = None) -> I
 def iter_raw(raw_dir: Path, *, on_problem: OnProblem | None = None, files: list[str] | None = None) -> Iterator[RawDocument]:
     """Stream every document of ``raw_dir`` in file order (and line order within JSONL)."""
     raw_dir = Path(raw_dir)
-    for rel in files if files is not None else list_raw_files(raw_dir):
-        yield from read_file(raw_dir / rel, rel, on_problem=on_problem)
+    for rel in files if files is not None else list_raw_files(raw_dir, on_problem=on_problem):
+        yield from read_file(raw_dir / rel, rel, on_problem=on_problem, root=raw_dir)

@@ -16,6 +16,11 @@ from typing import Any
 
 from warta.errors import SchemaError
 
+#: Upper bounds: far above any useful value, low enough that a typo cannot exhaust memory.
+MAX_SHINGLE = 64
+MAX_PERMUTATIONS = 4096
+MAX_WINDOW_DAYS = 36_500
+
 #: Offsets of the Indonesian time zones a byline may name.
 TIMEZONES = {"WIB": 7, "WITA": 8, "WIT": 9, "UTC": 0, "GMT": 0}
 SPLITS = ("train", "validation", "test")
@@ -109,15 +114,15 @@ def validate(settings: CorpusSettings, source: str = "settings") -> CorpusSettin
     if settings.timezone not in TIMEZONES:
         raise bad("timezone", f"must be one of {', '.join(TIMEZONES)}, got {settings.timezone!r}")
     d = settings.dedup
-    if d.shingle_size < 1:
-        raise bad("dedup.shingle_size", "must be >= 1")
-    if d.num_perm < 16:
-        raise bad("dedup.num_perm", "must be >= 16")
+    if not 1 <= d.shingle_size <= MAX_SHINGLE:
+        raise bad("dedup.shingle_size", f"must be in 1..{MAX_SHINGLE}")
+    if not 16 <= d.num_perm <= MAX_PERMUTATIONS:
+        raise bad("dedup.num_perm", f"must be in 16..{MAX_PERMUTATIONS}")
     if not 0.0 < d.threshold <= 1.0:
         raise bad("dedup.threshold", "must be in (0, 1]")
     s = settings.stories
-    if s.window_days < 0:
-        raise bad("stories.window_days", "must be >= 0")
+    if not 0 <= s.window_days <= MAX_WINDOW_DAYS:
+        raise bad("stories.window_days", f"must be in 0..{MAX_WINDOW_DAYS}")
     if not 0.0 < s.similarity <= 1.0:
         raise bad("stories.similarity", "must be in (0, 1]")
     if s.min_terms < 1:
@@ -126,8 +131,8 @@ def validate(settings: CorpusSettings, source: str = "settings") -> CorpusSettin
         raise bad("stories.min_shared_terms", "must be >= 1")
     p = settings.splits
     for name, ratio in p.ratios.items():
-        if ratio < 0:
-            raise bad(f"splits.{name}", "must be >= 0")
+        if not (math.isfinite(ratio) and ratio >= 0):
+            raise bad(f"splits.{name}", "must be a finite number >= 0")
     if not math.isclose(sum(p.ratios.values()), 1.0, abs_tol=1e-9):
         raise bad("splits", f"train + validation + test must be 1, got {sum(p.ratios.values())}")
     if p.min_stories_for_training < 0:
@@ -145,17 +150,12 @@ def load_settings(path: Path | str | None = None) -> CorpusSettings:
     """Read corpus settings from ``path`` (YAML); ``None`` gives the documented defaults."""
     if path is None:
         return validate(CorpusSettings())
-    import yaml
+    from warta.inputs import check_text, read_yaml
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SchemaError(f"{path}: settings file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SchemaError(f"{path}: cannot read settings ({error})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SchemaError(f"{path}: not valid YAML ({error})") from None
-    return settings_from_dict(data if data is not None else {}, str(path))
+    if not path.exists():
+        raise SchemaError(f"{path}: settings file not found")
+    data = read_yaml(path, error=SchemaError)
+    settings = settings_from_dict(data if data is not None else {}, str(path))
+    check_text(settings.splits.salt, f"{path}: 'splits.salt'", error=SchemaError)
+    return settings

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from warta.errors import InputError
+from warta.inputs import check_text, read_yaml
 
 CERTAINTIES = ("recorded", "inferred", "unknown")
 _KEYS = {"outlet", "certainty", "evidence", "notes", "translated_from", "original_outlet"}
@@ -39,12 +38,7 @@ class SourceNote:
 
 def load_source_notes(path: str | Path) -> dict[str, SourceNote]:
     source = Path(path)
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such source notes file") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{source}: not valid YAML: {exc}") from None
+    data = read_yaml(source, error=InputError) or {}
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a mapping of article id -> note")
     notes: dict[str, SourceNote] = {}
@@ -55,6 +49,11 @@ def load_source_notes(path: str | Path) -> dict[str, SourceNote]:
         unknown = sorted(set(item) - _KEYS)
         if unknown:
             raise InputError(f"{where}: unknown key(s) {', '.join(unknown)}", hint=f"allowed: {', '.join(sorted(_KEYS))}")
+        for key, value in item.items():
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"{where}: {key} must be a string or null, got {type(value).__name__}")
+            if isinstance(value, str):
+                check_text(value, f"{where}: {key}")
         certainty = item.get("certainty", "unknown")
         if certainty not in CERTAINTIES:
             raise InputError(f"{where}: certainty {certainty!r} is not one of {', '.join(CERTAINTIES)}")

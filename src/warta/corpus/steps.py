@@ -126,7 +126,7 @@ def read_step(task: ReadTask) -> dict[str, Any]:
 
     paths = batch_paths(task.work, task.index)
     paths["done"].parent.mkdir(parents=True, exist_ok=True)
-    schema = arrow_schema(documents_features()).remove_metadata()
+    schema = spill_schema()
     fingerprinter = Fingerprinter(task.settings)
     num_perm = task.settings.dedup.num_perm
     skipped: list[Any] | None = [] if task.skip_bad else None
@@ -151,7 +151,11 @@ def read_step(task: ReadTask) -> dict[str, Any]:
             signatures.append(fingerprinter.signature(article.text).astype(np.uint32) if fp.has_text else empty)
             if article.id in task.gold_ids:
                 gold.append(article_to_dict(article))
-            rows.append(document_row(article))
+            row = document_row(article)
+            inferred = bool(article.metadata.get("outlet_inferred"))
+            row["outlet_inferred"] = inferred
+            row["outlet_evidence"] = article.metadata.get("outlet_evidence") if inferred else None
+            rows.append(row)
             if len(rows) == CONVERT_ROWS:
                 tables.append(pa.Table.from_pylist(rows, schema=schema))
                 rows = []
@@ -180,6 +184,18 @@ def read_step(task: ReadTask) -> dict[str, Any]:
     }
     write_json(paths["done"], summary)
     return summary
+
+
+def spill_schema() -> Any:
+    """A batch's spill: the documents rows plus what the card says of an inferred outlet (which
+    the release rows do not hold)."""
+    import pyarrow as pa
+
+    from warta.corpus.parquet import arrow_schema
+    from warta.features import documents_features
+
+    schema = arrow_schema(documents_features()).remove_metadata()
+    return schema.append(pa.field("outlet_inferred", pa.bool_())).append(pa.field("outlet_evidence", pa.string()))
 
 
 def _write_parquet(path: Path, table: Any, **options: Any) -> None:
@@ -479,6 +495,12 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
             part = plan.slice(start, stop - start)
             chunk = chunk.set_column(chunk.schema.get_field_index("story_id"), "story_id", part.column("story_id"))
             chunk = chunk.set_column(chunk.schema.get_field_index("duplicate_of"), "duplicate_of", part.column("duplicate_of"))
+            inferred = chunk.column("outlet_inferred")
+            if task.summarise_sources:
+                sources.extend(
+                    chunk.select(["id", "source_file", "title", "author", "published", "outlet", "url", "outlet_inferred", "outlet_evidence"]).to_pylist()
+                )
+            outlets += len(chunk) - chunk.column("outlet").null_count - (pc.sum(inferred).as_py() or 0)
             chunk = pa.Table.from_arrays([chunk.column(name).combine_chunks() for name in schema.names], schema=schema)
             writer.write_table(chunk, row_group_size=ROW_GROUP_ROWS)
             removed = pc.list_flatten(chunk.column("removed"))
@@ -489,9 +511,6 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
                     entry = removal.setdefault(reason, [0, 0])
                     entry[0] += 1
                     entry[1] += length
-            outlets += len(chunk) - chunk.column("outlet").null_count
-            if task.summarise_sources:
-                sources.extend(chunk.select(["id", "source_file", "title", "author", "published", "outlet", "url"]).to_pylist())
             del tables, chunk
     _normalise_footer(tmp)
     os.replace(tmp, target)

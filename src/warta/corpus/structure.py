@@ -43,6 +43,7 @@ def is_caption(line: str) -> bool:
         return False
     return bool(
         rules.CAPTION_CREDIT.search(line)
+        or rules.CAPTION_TRAILING_CREDIT.search(line)
         or rules.CAPTION_PREFIX.match(line)
         or rules.CAPTION_POSITION.search(line)
     )
@@ -62,6 +63,7 @@ class Byline:
     published: str | None = None
     editor: str | None = None
     credit: str | None = None
+    updated: str | None = None
 
     @property
     def field(self) -> str:
@@ -71,13 +73,36 @@ class Byline:
             return "editor"
         if self.credit is not None:
             return "credit"
+        if self.updated is not None:
+            return "updated"
         return "published"
+
+
+def _outlet_byline(line: str, default_tz: str) -> Byline | None:
+    """The first outlet byline layout (:data:`rules.OUTLET_BYLINES`) whose parts all read right."""
+    for pattern in rules.OUTLET_BYLINES:
+        match = pattern.fullmatch(line)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        author = rules.ROLE_SUFFIX.sub("", parts.get("author") or "").strip() or None
+        editor = rules.ROLE_SUFFIX.sub("", parts.get("editor") or "").strip() or None
+        published = rules.is_date_line(parts["published"], default_tz) if parts.get("published") else None
+        if (author is not None and not is_name(author)) or (editor is not None and not is_name(editor)):
+            continue
+        if parts.get("published") and published is None:
+            continue
+        return Byline(author=author, editor=editor, published=published)
+    return None
 
 
 def parse_byline(line: str, default_tz: str = "WIB") -> Byline | None:
     """Read ``Name • 12 Januari 2022 13:16``, ``Penulis: Name``, ``Editor: Name``, a date alone..."""
     if len(line) > 160:
         return None
+    outlet_byline = _outlet_byline(line, default_tz)
+    if outlet_byline is not None:
+        return outlet_byline
     match = rules.EDITOR_LINE.fullmatch(line)
     if match and is_name(match["name"]):
         return Byline(editor=match["name"])
@@ -97,7 +122,7 @@ def parse_byline(line: str, default_tz: str = "WIB") -> Byline | None:
         return Byline(credit=match["name"])
     iso = rules.is_date_line(line, default_tz)
     if iso is not None:
-        return Byline(published=iso)
+        return Byline(updated=iso) if rules.UPDATED_PREFIX.match(line) else Byline(published=iso)
     parts = [p.strip() for p in rules.BYLINE_SEPARATOR.split(line) if p.strip()]
     if 2 <= len(parts) <= 4:
         author: str | None = None
@@ -129,14 +154,18 @@ def parse_byline(line: str, default_tz: str = "WIB") -> Byline | None:
 
 @dataclass(frozen=True)
 class Dateline:
-    """``Washington: `` at the start of the first paragraph: place, outlet, and prefix length."""
+    """``Washington: `` at the start of the first paragraph: place (None in ``Suara.com - ``),
+    outlet, and prefix length."""
 
-    place: str
+    place: str | None
     outlet: str | None
     length: int
 
 
 def split_dateline(paragraph: str) -> Dateline | None:
+    match = rules.BRAND_DATELINE.match(paragraph)
+    if match is not None and (match["place"] is None or find_date(match["place"]) is None):
+        return Dateline(place=match["place"], outlet=match["outlet"], length=match.end())
     match = rules.DATELINE.match(paragraph)
     if match is None:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from itertools import combinations
 
 import numpy as np
@@ -29,6 +30,7 @@ from warta.annotation.agreement.bootstrap import (
     f1_statistic,
     fleiss_statistic,
 )
+from warta.annotation.agreement.detail import detailed_agreement
 from warta.annotation.agreement.kappa import (
     cohen_kappa_exact,
     confusion,
@@ -255,8 +257,13 @@ def agreement_of_documents(
     seed: int = 0,
     resamples: int = 1000,
     confidence: float = 0.95,
+    detail: bool = False,
+    gold: Mapping[str, Any] | None = None,
 ) -> AgreementReport:
-    """:func:`compute_agreement` over records already grouped by :func:`.units.group_by_article`."""
+    """:func:`compute_agreement` over records already grouped by :func:`.units.group_by_article`.
+
+    ``detail`` adds the figures of the HTML page (:mod:`.detail`; ``gold``: article id -> gold document).
+    """
     if resamples < 0:
         raise ValueError(f"resamples must be 0 or more, not {resamples}")
     docs = [documents[key] for key in sorted(documents)]
@@ -278,6 +285,7 @@ def agreement_of_documents(
         fleiss=_fleiss(docs, **options),
         actor_stance=_stance("actor", docs, **options),
         document_stance=_stance("document", docs, **options),
+        detail=detailed_agreement(docs, gold=gold, **options) if detail else None,
     )
 
 
@@ -287,12 +295,18 @@ def compute_agreement(
     seed: int = 0,
     resamples: int = 1000,
     confidence: float = 0.95,
+    detail: bool = True,
+    gold: Mapping[str, Any] | None = None,
 ) -> AgreementReport:
     """Agreement of annotation records (see the module docstring for what is compared).
 
     Pure: the same records, seed and number of resamples give the same report, digit for digit.
-    Annotator pairs that share no document are not reported.
+    Annotator pairs that share no document are not reported. A curator's review records are not
+    independent annotations and are left out.
     """
+    documents = {
+        key: doc for key, doc in group_by_article(records).items() if doc.records
+    }
     return agreement_of_documents(
-        group_by_article(records), seed=seed, resamples=resamples, confidence=confidence
+        documents, seed=seed, resamples=resamples, confidence=confidence, detail=detail, gold=gold
     )

@@ -27,12 +27,27 @@ JSON layout (``AgreementReport.to_dict()``; every figure is ``{"value": float | 
 
 ``a`` and ``b`` count the spans of the first and second annotator of the pair. ``fleiss`` is
 ``null`` when no document has three or more annotators.
+
+``detail`` (``null`` when not computed) holds the figures of the HTML page
+(:mod:`.detail`)::
+
+    "detail": {
+      "labels": [{"label": "GPE", "strict": {...}, "overlap": {...}, "alpha": {...}, "alpha_u": 0.91}],
+      "unitizing": null | {"raters": 2, "documents": 2, "left_out": 0, "alpha_u": 0.9, "labels": {"GPE": 0.91}},
+      "documents": [{"article_id", "task_ids", "annotators", "strict_f1", "overlap_f1", "alpha_u"}],  # worst first
+      "confusion": {"labels": ["GPE", "LOC", "O"], "counts": [[...], ...]},  # tokens, symmetric
+      "gold": null | {"documents": 2, "missing": 0, "other_text": 0,
+                      "annotators": [{"annotator", "documents", "tp", "fp", "fn", "precision", "recall", "f1"}]}
+    }
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warta.annotation.agreement.detail import DetailedAgreement
 
 FORMAT = "warta.agreement.v1"
 
@@ -170,6 +185,7 @@ class AgreementReport:
     fleiss: FleissAgreement | None = None
     actor_stance: StanceAgreement | None = None
     document_stance: StanceAgreement | None = None
+    detail: DetailedAgreement | None = None
     format: str = FORMAT
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,4 +207,5 @@ class AgreementReport:
                 if self.document_stance is None
                 else self.document_stance.to_dict(),
             },
+            "detail": None if self.detail is None else self.detail.to_dict(),
         }

@@ -3,7 +3,10 @@
 Records are grouped by article. Two records of one article must carry the same text (same
 ``text_sha256``), and one annotator counts once per article: a second annotation by the same
 annotator of the same article is an :class:`~warta.errors.InputError` rather than a silent choice of
-one of them.
+one of them. A curator's records from the review project (``source == "review"``) are kept apart
+(:attr:`DocumentAnnotations.reviews`): they are adjudication, not one more independent annotation,
+so they never count as a vote or towards agreement, and a curator who also annotated the article
+is not a duplicate.
 
 Stance items are keyed so that different annotators' regions can be compared:
 
@@ -23,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from warta.annotation.records import AnnotationRecord
+from warta.annotation.records import REVIEW, AnnotationRecord
 from warta.errors import InputError
 from warta.fsutil import sha256_text
 from warta.spans import EntitySpan
@@ -62,6 +65,8 @@ class DocumentAnnotations:
     text: str
     text_sha256: str
     records: dict[str, AnnotationRecord] = field(default_factory=dict)
+    #: curator -> their annotation in the review project (``source == "review"``)
+    reviews: dict[str, AnnotationRecord] = field(default_factory=dict)
 
     @property
     def annotators(self) -> list[str]:
@@ -70,6 +75,10 @@ class DocumentAnnotations:
     @property
     def task_ids(self) -> list[int]:
         return sorted({r.task_id for r in self.records.values()})
+
+    @property
+    def review_task_ids(self) -> list[int]:
+        return sorted({r.task_id for r in self.reviews.values()})
 
     def spans(self, annotator: str) -> list[EntitySpan]:
         """The annotator's entity spans, duplicates removed, sorted."""
@@ -116,20 +125,22 @@ def group_by_article(records: Iterable[AnnotationRecord]) -> dict[str, DocumentA
                 record.article_id, record.text, record.text_sha256
             )
         elif doc.text_sha256 != record.text_sha256:
-            other = next(iter(doc.records.values()))
+            other = next(iter([*doc.records.values(), *doc.reviews.values()]))
             raise InputError(
                 f"article {record.article_id} was annotated on two different texts "
                 f"({_where(other)}: {other.text_sha256[:12]}…, {_where(record)}: {record.text_sha256[:12]}…)",
                 hint="agreement and gold need one text per article; re-annotate the changed article",
             )
-        previous = doc.records.get(record.annotator)
+        kept = doc.reviews if record.source == REVIEW else doc.records
+        previous = kept.get(record.annotator)
         if previous is not None:
+            where = "review annotations" if record.source == REVIEW else "annotations"
             raise InputError(
-                f"annotator {record.annotator} has two annotations of article {record.article_id} "
+                f"annotator {record.annotator} has two {where} of article {record.article_id} "
                 f"(ids {previous.annotation_id} and {record.annotation_id}, task {record.task_id})",
                 hint="delete the one that should not count in Label Studio, then pull again",
             )
-        doc.records[record.annotator] = record
+        kept[record.annotator] = record
     return {key: documents[key] for key in sorted(documents)}
 
 

@@ -183,19 +183,24 @@ def macro_arrays(
     ``order`` is the order in which per-type values are summed (pass the label indices sorted by
     name to match :meth:`SpanEvaluation.macro` bit for bit).
     """
-    ps, rs, fs, present = [], [], [], []
+    if schema not in SCHEMAS:
+        raise ValueError(f"unknown schema {schema!r}; expected one of {', '.join(SCHEMAS)}")
+    # all types at once: the per-type counts are (..., n_labels) arrays, element-wise the same
+    # arithmetic as schema_counts(sums, n_labels, schema, label) for each label
     per = sums[..., : 4 * n_labels].reshape(sums.shape[:-1] + (n_labels, 4))
-    for label in range(n_labels):
-        p, r, f = prf_arrays(schema_counts(sums, n_labels, schema, label))
-        ps.append(np.nan_to_num(p))
-        rs.append(np.nan_to_num(r))
-        fs.append(np.nan_to_num(f))
-        present.append((per[..., label, 0] + per[..., label, 1]) > 0)
-    mask = np.stack(present, -1)
+    g, p, x, k = (per[..., i] for i in range(4))
+    zero = np.zeros(g.shape, dtype=sums.dtype)
+    cor, inc, par = x, k, zero
+    if schema == "partial":
+        inc, par = zero, k
+    elif schema == "type":
+        cor, inc = x + k, zero
+    counts = {"cor": cor, "inc": inc, "par": par, "mis": g - x - k, "spu": p - x - k}
+    mask = (g + p) > 0
     n = mask.sum(-1)
     out = []
-    for values in (ps, rs, fs):
-        stacked = np.where(mask, np.stack(values, -1), 0.0)
+    for values in prf_arrays(counts):
+        stacked = np.where(mask, np.nan_to_num(values), 0.0)
         total = np.zeros(stacked.shape[:-1])
         for i in order if order is not None else range(n_labels):  # like the scalar macro()
             total = total + stacked[..., i]
