@@ -132,6 +132,16 @@ class _Writer:
         self.split_bytes: dict[str, dict[str, int]] = {}
         self.data_files: dict[str, dict[str, list[str]]] = {}
 
+    def add_shard(self, entry: dict[str, Any]) -> None:
+        """Record a shard written elsewhere (by a build step): a manifest entry with config, split, rows."""
+        config, split = entry["config"], entry["split"]
+        self.shards.append(entry)
+        self.counts.setdefault(config, {}).setdefault(split, 0)
+        self.counts[config][split] += entry["rows"]
+        self.split_bytes.setdefault(config, {}).setdefault(split, 0)
+        self.split_bytes[config][split] += entry["bytes"]
+        self.data_files.setdefault(config, {}).setdefault(split, []).append(entry["path"])
+
     def write_config(self, config: str, splits: dict[str, list[dict[str, Any]]]) -> None:
         features = features_for(config, self.schema)
         for split in sorted(splits, key=split_order):
@@ -147,7 +157,11 @@ class _Writer:
                 self.split_bytes[config][split] += entry["bytes"]
                 self.data_files.setdefault(config, {}).setdefault(split, []).append(shard.path)
 
-    def finish(self, facts: card_module.CardFacts, licence_file: Path, changelog_text: str, base: dict[str, Any]) -> list[dict[str, Any]]:
+    def finish(
+        self, facts: card_module.CardFacts, licence_file: Path, changelog_text: str, base: dict[str, Any], raw_sources: Any = None
+    ) -> list[dict[str, Any]]:
+        """Card, licence, changelog, Croissant, then the manifest; ``raw_sources`` (an iterable)
+        streams the manifest's ``raw_sources`` instead of ``base`` holding them as a list."""
         from warta.fsutil import write_bytes_atomic, write_text_atomic
 
         facts.counts, facts.split_bytes, facts.data_files = self.counts, self.split_bytes, self.data_files
@@ -172,7 +186,10 @@ class _Writer:
             key=lambda f: f["path"],
         )
         data = {**base, "files": files, "counts": self.counts}
-        write_text_atomic(self.folder / MANIFEST, manifest.dumps(data))
+        if raw_sources is not None:
+            manifest.write_streamed(self.folder / MANIFEST, data, "raw_sources", raw_sources)
+        else:
+            write_text_atomic(self.folder / MANIFEST, manifest.dumps(data))
         return files
 
 
@@ -210,15 +227,31 @@ def _refuse_release_destinations(out: Path, private_out: str | Path | None) -> N
         refuse_release_destination(private_out, command="corpus build")
 
 
-def build_release(
-    articles: Sequence[Article],
+@dataclass
+class BuildOptions:
+    """The checked options of one build: everything that can be refused is refused making this."""
+
+    out: Path
+    version: str
+    schema: LabelSchema
+    gold: Gold | None
+    hidden: list[str]
+    private_out: Path | None
+    changelog_from: Path | None
+    previous_changelog: str | None
+    repo_id: str
+    local_path: str
+    licence_path: Path
+    licence: card_module.LicenceInfo
+    max_rows: int
+
+
+def check_options(
     out: str | Path,
     *,
     version: str,
     gold: Gold | str | Path | None = None,
     schema: LabelSchema | None = None,
-    settings: Any = None,
-    sources: dict[str, SourceNote] | None = None,
     hide_labels: Sequence[str] = (),
     private_out: str | Path | None = None,
     changelog_from: str | Path | None = None,
@@ -226,20 +259,18 @@ def build_release(
     local_path: str | None = None,
     licence_file: str | Path | None = None,
     max_rows: int = parquet.SHARD_ROWS,
-    progress: bool = False,
-) -> BuildReport:
-    """Write the release of ``articles`` to ``out`` (which must be absent or empty)."""
+) -> BuildOptions:
+    """Check every option of a build (before any work) and load what they name."""
     manifest.check_version(version)
     local_path = _check_local_path(local_path or f"corpus/releases/{version}")
     manifest.check_repo_id(repo_id)
+    if max_rows < 1:
+        raise InputError(f"--shard-rows {max_rows}: need at least 1")
     out = Path(out)
     _refuse_release_destinations(out, private_out)
     schema = schema or load_schema()
-    ordered = check_articles(articles)
     if isinstance(gold, (str, Path)):
         gold = Gold.load(gold)
-    if gold is not None:
-        check_gold(gold, ordered, schema)
     hidden = sorted(set(hide_labels), key=split_order)
     for split in hidden:
         if not _SPLIT_NAME.fullmatch(split):
@@ -260,7 +291,6 @@ def build_release(
     if not licence_path.is_file():
         raise InputError(f"{licence_path}: no such licence file")
     licence = card_module.LicenceInfo.from_file(licence_path)
-
     previous = None
     if changelog_from is not None:
         old = Release.open(changelog_from)
@@ -268,8 +298,15 @@ def build_release(
             raise InputError(f"version {version} is not newer than {old.version} in {changelog_from}", hint="bump the version (semver)")
         previous_path = old.path / CHANGELOG
         previous = read_text(previous_path, error=ReleaseError, what="changelog") if previous_path.is_file() else None
-    doc_rows = [document_row(a) for a in ordered]
-    labeled = labeled_rows(ordered, gold, schema) if gold is not None else {}
+    return BuildOptions(
+        out=out, version=version, schema=schema, gold=gold, hidden=hidden, private_out=private_out,
+        changelog_from=Path(changelog_from) if changelog_from is not None else None, previous_changelog=previous,
+        repo_id=repo_id, local_path=local_path, licence_path=licence_path, licence=licence, max_rows=max_rows,
+    )
+
+
+def split_labeled(labeled: dict[str, dict[str, list[dict[str, Any]]]], hidden: list[str]) -> tuple[dict, dict]:
+    """The public labeled rows (labels of hidden splits removed) and the private ones."""
     public_labeled = {
         config: {split: ([hide.hide_row(config, r) for r in rows] if split in hidden else rows) for split, rows in splits.items()}
         for config, splits in labeled.items()
@@ -280,72 +317,152 @@ def build_release(
     private_labeled = {c: s for c, s in private_labeled.items() if s}
     if hidden and not private_labeled:
         raise InputError(f"--hide-labels {', '.join(hidden)}: no labeled rows in that split", hint="check the split names")
+    return public_labeled, private_labeled
 
-    settings_data = manifest.settings_dict(settings)
-    sources = sources or {}
-    base: dict[str, Any] = {
+
+def manifest_base(opts: BuildOptions, settings: Any) -> dict[str, Any]:
+    gold = opts.gold
+    return {
         "format": manifest.MANIFEST_FORMAT,
         "name": "warta",
-        "version": version,
+        "version": opts.version,
         "warta_version": __version__,
-        "schema": manifest.schema_hashes(schema),
-        "raw_sources": [{"path": a.source_file, "sha256": a.raw_sha256, "article_id": a.id} for a in sorted(ordered, key=lambda a: (a.source_file, a.source_line or 0, a.id))],
+        "schema": manifest.schema_hashes(opts.schema),
         "gold": {"files": [{"path": name, "sha256": sha} for name, sha in sorted(gold.files.items())]} if gold is not None else None,
-        "settings": settings_data,
-        "hidden_labels": hidden,
+        "settings": manifest.settings_dict(settings),
+        "hidden_labels": opts.hidden,
         "private": False,
     }
-    total = len(doc_rows) + sum(len(r) for s in labeled.values() for r in s.values())
+
+
+def write_release(
+    opts: BuildOptions,
+    staging: Path,
+    *,
+    write_documents: Any,
+    labeled: dict[str, dict[str, list[dict[str, Any]]]],
+    public_summary: card_module.CorpusSummary,
+    private_summary: Any,
+    base: dict[str, Any],
+    sources: dict[str, SourceNote],
+    raw_sources: Any = None,
+    private_staging: Path | None = None,
+    bar: Any = None,
+) -> tuple[_Writer, list[dict[str, Any]], _Writer | None]:
+    """Everything of a release but the documents shards, which ``write_documents(writer)`` writes
+    (or records): labeled configs, changelog (with the diff against ``changelog_from``), card,
+    licence, Croissant, manifest; then the private folder when labels are hidden."""
+    public_labeled, private_labeled = split_labeled(labeled, opts.hidden)
+    gold_docs = opts.gold.documents if opts.gold is not None else {}
+    settings_data = base["settings"]
+
+    def facts(private: bool, corpus: card_module.CorpusSummary) -> card_module.CardFacts:
+        return card_module.CardFacts(
+            version=opts.version, repo_id=opts.repo_id, local_path=opts.local_path, schema=opts.schema, licence=opts.licence,
+            counts={}, split_bytes={}, data_files={}, corpus=corpus, gold=gold_docs, sources=sources,
+            settings=settings_data, hidden=opts.hidden, private=private, warta_version=__version__,
+        )
+
+    writer = _Writer(staging, opts.schema, opts.max_rows, bar)
+    write_documents(writer)
+    for config in ("ner", "stance", "summarization"):
+        if config in public_labeled:
+            writer.write_config(config, public_labeled[config])
+    diff_data = None
+    if opts.changelog_from is not None:
+        # The diff needs the new release on disk: compare against the shards just written.
+        from warta.corpus.diff import diff_releases
+        from warta.fsutil import write_text_atomic
+
+        tmp_manifest = {**base, "raw_sources": [], "files": writer.shards, "counts": writer.counts}
+        write_text_atomic(staging / MANIFEST, manifest.dumps(tmp_manifest))
+        diff_data = diff_releases(opts.changelog_from, staging)
+        (staging / MANIFEST).unlink()
+        _check_bump(diff_data, opts.version)
+    log = changelog.render(opts.version, writer.counts, diff_data, opts.hidden, opts.previous_changelog)
+    files = writer.finish(facts(False, public_summary), opts.licence_path, log, base, raw_sources() if raw_sources else None)
+    private_writer = None
+    if private_staging is not None:
+        pw = _Writer(private_staging, opts.schema, opts.max_rows, bar)
+        for config in ("ner", "stance", "summarization"):
+            if config in private_labeled:
+                pw.write_config(config, private_labeled[config])
+        private_log = changelog.render(opts.version, pw.counts, None, opts.hidden, None)
+        private_base = {**base, "private": True, "public_manifest_sha256": sha256_file(staging / MANIFEST)}
+        pw.finish(facts(True, private_summary), opts.licence_path, private_log, private_base, raw_sources() if raw_sources else None)
+        private_writer = pw
+    return writer, files, private_writer
+
+
+def build_release(
+    articles: Sequence[Article],
+    out: str | Path,
+    *,
+    version: str,
+    gold: Gold | str | Path | None = None,
+    schema: LabelSchema | None = None,
+    settings: Any = None,
+    sources: dict[str, SourceNote] | None = None,
+    hide_labels: Sequence[str] = (),
+    private_out: str | Path | None = None,
+    changelog_from: str | Path | None = None,
+    repo_id: str = card_module.DEFAULT_REPO_ID,
+    local_path: str | None = None,
+    licence_file: str | Path | None = None,
+    max_rows: int = parquet.SHARD_ROWS,
+    progress: bool = False,
+) -> BuildReport:
+    """Write the release of ``articles`` (held in memory) to ``out`` (which must be absent or empty).
+
+    The streaming build (:mod:`warta.corpus.pipeline`) writes the same bytes without holding the
+    articles; this form is for callers that already have them.
+    """
+    opts = check_options(
+        out, version=version, gold=gold, schema=schema, hide_labels=hide_labels, private_out=private_out,
+        changelog_from=changelog_from, repo_id=repo_id, local_path=local_path, licence_file=licence_file, max_rows=max_rows,
+    )
+    ordered = check_articles(articles)
+    if opts.gold is not None:
+        check_gold(opts.gold, ordered, opts.schema)
+    labeled = labeled_rows(ordered, opts.gold, opts.schema) if opts.gold is not None else {}
+    split_labeled(labeled, opts.hidden)  # refuse before writing
+    sources = sources or {}
+    base = manifest_base(opts, settings)
+    base["raw_sources"] = [
+        {"path": a.source_file, "sha256": a.raw_sha256, "article_id": a.id}
+        for a in sorted(ordered, key=lambda a: (a.source_file, a.source_line or 0, a.id))
+    ]
+    total = len(ordered) + sum(len(r) for s in labeled.values() for r in s.values())
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="row", desc=f"release {version}", leave=False)
-    gold_docs = gold.documents if gold is not None else {}
+    hidden = opts.hidden
+    private_articles = [a for a in ordered if str(a.split) in hidden]
 
-    def facts(private: bool) -> card_module.CardFacts:
-        return card_module.CardFacts(
-            version=version, repo_id=repo_id, local_path=local_path, schema=schema, licence=licence,
-            counts={}, split_bytes={}, data_files={}, articles=ordered, gold=gold_docs, sources=sources,
-            settings=settings_data, hidden=hidden, private=private, warta_version=__version__,
-        )
+    def write_documents(writer: _Writer) -> None:
+        writer.write_config("documents", _by_split([document_row(a) for a in ordered], ordered))
 
     private_done: Path | None = None
+    out = opts.out
     try:
         with atomic_directory(out) as staging:
-            writer = _Writer(staging, schema, max_rows, bar)
-            writer.write_config("documents", _by_split(doc_rows, ordered))
-            for config in ("ner", "stance", "summarization"):
-                if config in public_labeled:
-                    writer.write_config(config, public_labeled[config])
-            diff_data = None
-            if changelog_from is not None:
-                # The diff needs the new release on disk: compare against the shards just written.
-                from warta.corpus.diff import diff_releases
-                from warta.fsutil import write_text_atomic
-
-                tmp_manifest = {**base, "files": writer.shards, "counts": writer.counts}
-                write_text_atomic(staging / MANIFEST, manifest.dumps(tmp_manifest))
-                diff_data = diff_releases(changelog_from, staging)
-                (staging / MANIFEST).unlink()
-                _check_bump(diff_data, version)
-            log = changelog.render(version, writer.counts, diff_data, hidden, previous)
-            files = writer.finish(facts(False), licence_path, log, base)
-            private_counts: dict[str, dict[str, int]] = {}
-            if private_out is not None:
-                with atomic_directory(private_out) as private_staging:
-                    pw = _Writer(private_staging, schema, max_rows, bar)
-                    for config in ("ner", "stance", "summarization"):
-                        if config in private_labeled:
-                            pw.write_config(config, private_labeled[config])
-                    private_log = changelog.render(version, pw.counts, None, hidden, None)
-                    private_base = {**base, "private": True, "public_manifest_sha256": sha256_file(staging / MANIFEST)}
-                    private_articles = [a for a in ordered if str(a.split) in hidden]
-                    pf = facts(True)
-                    pf.articles = private_articles
-                    pw.finish(pf, licence_path, private_log, private_base)
-                    private_counts = pw.counts
-                private_done = private_out
+            if opts.private_out is not None:
+                with atomic_directory(opts.private_out) as private_staging:
+                    writer, files, pw = write_release(
+                        opts, staging, write_documents=write_documents, labeled=labeled,
+                        public_summary=card_module.summarise(ordered, sources),
+                        private_summary=card_module.summarise(private_articles, sources),
+                        base=base, sources=sources, private_staging=private_staging, bar=bar,
+                    )
+                private_done = opts.private_out
+            else:
+                writer, files, pw = write_release(
+                    opts, staging, write_documents=write_documents, labeled=labeled,
+                    public_summary=card_module.summarise(ordered, sources), private_summary=None,
+                    base=base, sources=sources, bar=bar,
+                )
     except BaseException:
         if private_done is not None and not out.exists():
             shutil.rmtree(private_done, ignore_errors=True)
@@ -353,7 +470,7 @@ def build_release(
     finally:
         if bar is not None:
             bar.close()
-    return BuildReport(out, version, writer.counts, files, private_done, private_counts)
+    return BuildReport(out, version, writer.counts, files, private_done, pw.counts if pw is not None else {})
 
 
 def build_from_raw(
@@ -367,24 +484,12 @@ def build_from_raw(
     progress: bool = False,
     **options: Any,
 ) -> tuple[BuildReport, list[Any]]:
-    """Ingest ``raw_dir`` and build the release; returns the report and the skipped inputs.
+    """Ingest ``raw_dir`` and build the release, streaming (see :func:`warta.corpus.pipeline.build`);
+    returns the report and the skipped inputs.
 
     Everything that can be refused is checked before the first byte is written (version, output
     folders, gold against the texts), so a refusal leaves nothing behind.
     """
-    from warta.corpus.ingest import ingest
-    from warta.corpus.settings import load_settings
-    from warta.corpus.sources import load_source_notes
+    from warta.corpus.pipeline import build
 
-    manifest.check_version(version)
-    _refuse_release_destinations(Path(out), options.get("private_out"))
-    ensure_absent_or_empty(out)
-    if options.get("private_out") is not None:
-        ensure_absent_or_empty(options["private_out"])
-    settings = load_settings(settings_path)
-    result = ingest(raw_dir, settings, skip_bad=skip_bad, progress=progress)
-    if not result.articles:
-        raise InputError(f"{raw_dir}: no articles to build a release from")
-    sources = load_source_notes(sources_path) if sources_path is not None else None
-    report = build_release(result.articles, out, version=version, settings=settings, sources=sources, progress=progress, **options)
-    return report, list(result.skipped)
+    return build(raw_dir, out, version=version, settings_path=settings_path, sources_path=sources_path, skip_bad=skip_bad, progress=progress, **options)

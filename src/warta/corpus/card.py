@@ -70,13 +70,92 @@ class CardFacts:
     counts: dict[str, dict[str, int]]  # config -> split -> rows
     split_bytes: dict[str, dict[str, int]]
     data_files: dict[str, dict[str, list[str]]]  # config -> split -> paths
-    articles: list[Article]
+    corpus: CorpusSummary
     gold: dict[str, GoldDocument] = field(default_factory=dict)
     sources: dict[str, SourceNote] = field(default_factory=dict)
     settings: Any = None
     hidden: list[str] = field(default_factory=list)
     private: bool = False
     warta_version: str = ""
+
+
+#: Above this many articles (or duplicates) the card summarises instead of listing one by one:
+#: ``manifest.json`` and the ``documents`` config hold every source, and a card the Hub renders
+#: stays readable at a million articles.
+LIST_LIMIT = 1_000
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """What the card's Sources section shows of one article."""
+
+    id: str
+    source_file: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    outlet_inferred: bool = False  # the outlet was inferred from the text or URL, not recorded
+    outlet_evidence: str | None = None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The article metadata keys the card reads (``outlet_inferred``, ``outlet_evidence``)."""
+        return {"outlet_inferred": True, "outlet_evidence": self.outlet_evidence} if self.outlet_inferred else {}
+
+
+@dataclass
+class CorpusSummary:
+    """The card's facts about the articles, gathered without holding the articles.
+
+    ``sources`` (sorted by id) and ``duplicates`` (``(id, duplicate_of)``, sorted) are ``None``
+    when there are more than :data:`LIST_LIMIT` of them; the counts are always there.
+    """
+
+    n_articles: int = 0
+    removal: Counter = field(default_factory=Counter)  # reason -> spans
+    removed_chars: Counter = field(default_factory=Counter)  # reason -> characters
+    stories: dict[str, int] = field(default_factory=dict)  # split -> stories
+    n_stories: int = 0
+    duplicates: list[tuple[str, str]] | None = field(default_factory=list)
+    n_duplicates: int = 0
+    outlets_recorded: int = 0
+    sources: list[SourceEntry] | None = field(default_factory=list)
+    translated: list[str] = field(default_factory=list)
+
+
+def summarise(articles: list[Article], notes: dict[str, SourceNote] | None = None) -> CorpusSummary:
+    """The summary of articles held in memory (``split``, ``story_id`` and ``duplicate_of`` set)."""
+    notes = notes or {}
+    removal: Counter = Counter()
+    removed_chars: Counter = Counter()
+    stories: dict[str, set[str]] = {}
+    for a in articles:
+        for span in a.removed:
+            removal[span.reason] += 1
+            removed_chars[span.reason] += span.end - span.start
+        stories.setdefault(str(a.split), set()).add(a.story_id or a.id)
+    duplicates = sorted((a.id, a.duplicate_of) for a in articles if a.duplicate_of)
+    ordered = sorted(articles, key=lambda a: a.id)
+    return CorpusSummary(
+        n_articles=len(articles),
+        removal=removal,
+        removed_chars=removed_chars,
+        stories={split: len(ids) for split, ids in stories.items()},
+        n_stories=len({a.story_id or a.id for a in articles}),
+        duplicates=duplicates if len(duplicates) <= LIST_LIMIT else None,
+        n_duplicates=len(duplicates),
+        outlets_recorded=sum(1 for a in articles if a.outlet and not a.metadata.get("outlet_inferred")),
+        sources=[
+            SourceEntry(
+                a.id, a.source_file, a.title, a.author, a.published, a.outlet, a.url,
+                bool(a.metadata.get("outlet_inferred")), a.metadata.get("outlet_evidence"),
+            )
+            for a in ordered
+        ] if len(ordered) <= LIST_LIMIT else None,
+        translated=sorted(a.id for a in articles if notes.get(a.id) and notes[a.id].translated_from),
+    )
 
 
 def _size_category(n: int) -> str:
@@ -161,14 +240,7 @@ def _annotators(gold: dict[str, GoldDocument]) -> list[str]:
 
 
 def context(facts: CardFacts) -> dict[str, Any]:
-    removal = Counter(span.reason for a in facts.articles for span in a.removed)
-    removed_chars = Counter()
-    for a in facts.articles:
-        for span in a.removed:
-            removed_chars[span.reason] += span.end - span.start
-    stories: dict[str, set[str]] = {}
-    for a in facts.articles:
-        stories.setdefault(str(a.split), set()).add(a.story_id or a.id)
+    corpus = facts.corpus
     provenance = _provenance(facts.gold)
     agreement = {
         k: [(value, n) for value, n in v if value != "null"]
@@ -176,22 +248,22 @@ def context(facts: CardFacts) -> dict[str, Any]:
         if "agreement" in k or k in {"alpha", "kappa"}
     }
     agreement = {k: v for k, v in agreement.items() if v}
-    sources = []
-    for a in sorted(facts.articles, key=lambda a: a.id):
-        note = facts.sources.get(a.id)
-        sources.append({"article": a, "note": note})
+    sources = None
+    if corpus.sources is not None:
+        sources = [{"article": a, "note": facts.sources.get(a.id)} for a in corpus.sources]
     configs = list(facts.counts)
     return {
         "f": facts,
         "configs": configs,
         "labeled": [c for c in configs if c != "documents"],
-        "n_articles": len(facts.articles),
-        "removal": sorted(removal.items(), key=lambda kv: (-kv[1], kv[0])),
-        "removed_chars": removed_chars,
-        "n_removed": sum(removal.values()),
-        "stories": {split: len(ids) for split, ids in stories.items()},
-        "n_stories": len({a.story_id or a.id for a in facts.articles}),
-        "duplicates": sorted((a.id, a.duplicate_of) for a in facts.articles if a.duplicate_of),
+        "n_articles": corpus.n_articles,
+        "removal": sorted(corpus.removal.items(), key=lambda kv: (-kv[1], kv[0])),
+        "removed_chars": corpus.removed_chars,
+        "n_removed": sum(corpus.removal.values()),
+        "stories": dict(corpus.stories),
+        "n_stories": corpus.n_stories,
+        "duplicates": corpus.duplicates,
+        "n_duplicates": corpus.n_duplicates,
         "provenance": provenance,
         "agreement": agreement,
         "annotators": _annotators(facts.gold),
@@ -199,8 +271,8 @@ def context(facts: CardFacts) -> dict[str, Any]:
         "sources": sources,
         "settings_json": json.dumps(facts.settings, ensure_ascii=False, indent=2, sort_keys=True) if facts.settings else None,
         "bibkey": "warta_" + re.sub(r"[^0-9a-zA-Z]+", "_", facts.version),
-        "outlets_recorded": sum(1 for a in facts.articles if a.outlet and not a.metadata.get("outlet_inferred")),
-        "translated": sorted(a.id for a in facts.articles if facts.sources.get(a.id) and facts.sources[a.id].translated_from),
+        "outlets_recorded": corpus.outlets_recorded,
+        "translated": corpus.translated,
         "split_policy": (facts.settings or {}).get("splits") if isinstance(facts.settings, dict) else None,
     }
 

@@ -124,9 +124,37 @@ class Deduplicator:
         self._ids: list[str] = []
         self._exact = np.zeros(_CHUNK, dtype=np.uint64)
         self._blocks: list = []
+        self._fast = None
+        try:
+            from datasketch.minhash import _fmix
+
+            if self._template.scheme == "affine32":
+                a, b = self._template.permutations
+                self._fast = (_fmix, a.astype(np.uint32), b.astype(np.uint32), self._template.hashvalues.copy())
+        except (ImportError, AttributeError):
+            self._fast = None
 
     def signature(self, text: str):
-        """The datasketch MinHash values of ``text``'s word shingles."""
+        """The datasketch MinHash values of ``text``'s word shingles.
+
+        For datasketch's default ``affine32`` scheme the values are computed here directly (the
+        MurmurHash3 pre-mix, then ``a * h + b`` in uint32, minimum per permutation), skipping the
+        per-article MinHash object; :meth:`reference_signature` is datasketch itself, and a test
+        checks the two agree."""
+        fast = self._fast
+        if fast is None:
+            return self.reference_signature(text)
+        np = self._np
+        fmix, a, b, empty = fast
+        hv = shingle_hashes(text, self.settings.shingle_size)
+        if not len(hv):
+            return empty.copy()
+        with np.errstate(over="ignore"):
+            mixed = fmix(hv.astype(np.uint32).reshape(-1, 1), 32)
+            return (mixed * a + b).min(axis=0)
+
+    def reference_signature(self, text: str):
+        """The signature computed by datasketch's ``MinHash.update_batch``."""
         minhash = self._MinHash(
             num_perm=self.settings.num_perm,
             seed=self.settings.seed,

@@ -4,9 +4,11 @@ Articles are matched by id (ids are stable across releases): added, removed, and
 list of fields that differ; a text change comes with a short unified-diff excerpt. For each labeled
 config, rows are matched by id the same way. The result is plain data (JSON-ready); the CLI renders it.
 
-Rows are streamed and compared by per-field digests (a second pass reads the texts of the rows
-whose title or text changed), so memory grows with the number of rows, not with their size. Both
-releases are checked against their manifests first: a diff of damaged files would be a lie.
+Rows are streamed and compared by per-field digests. The documents of two releases in warta's
+order (each split's shards in id order) are merged as two id-ordered streams, so memory grows with
+the number of changes only; otherwise (and for the labeled configs) through an id -> field digest
+index, with a second pass reading the texts of the rows whose title or text changed. Both releases
+are checked against their manifests first: a diff of damaged files would be a lie.
 """
 
 from __future__ import annotations
@@ -91,14 +93,87 @@ def _add_excerpts(old: Release, new: Release, changed: list[dict[str, Any]]) -> 
                 item[f"{f}_diff"] = text_excerpt(before[item["id"]][f], after[item["id"]][f])
 
 
+def _indexed(old: Release, new: Release) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """The documents compared through the digest index (any row order)."""
+    added, removed, changed = _compare(_index(old, "documents"), _index(new, "documents"))
+    _add_excerpts(old, new, changed)
+    return added, removed, changed
+
+
+class _Unsorted(Exception):
+    pass
+
+
+def _sorted_rows(release: Release, config: str) -> Iterator[dict[str, Any]]:
+    """Rows of ``config`` in id order: each split's shards are in id order (as warta writes
+    them), so the splits are merged. Raises :class:`_Unsorted` if a split is not."""
+    import heapq
+
+    if config not in release.configs():
+        return iter(())
+
+    def split_rows(split: str) -> Iterator[dict[str, Any]]:
+        last = None
+        for shard in release.shards(config, split):
+            for batch in iter_parquet_batches(shard, batch_size=1_000):
+                for row in batch.to_pylist():
+                    if last is not None and row["id"] <= last:
+                        raise _Unsorted
+                    last = row["id"]
+                    row["split"] = split
+                    yield row
+
+    return heapq.merge(*(split_rows(s) for s in release.splits(config)), key=lambda r: r["id"])
+
+
+def _changes(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any] | None:
+    """The change between two rows of one id, compared field by field as :func:`_compare` does
+    (digests; a missing field equals null), with the text excerpts (the texts are at hand)."""
+    fields = sorted(f for f in set(a) | set(b) if _digest(a.get(f)) != _digest(b.get(f)))
+    if not fields:
+        return None
+    item: dict[str, Any] = {"id": a["id"], "fields": fields}
+    for f in TEXT_FIELDS:
+        if f in fields:
+            item[f"{f}_diff"] = text_excerpt(a.get(f), b.get(f))
+    return item
+
+
+def _compare_streams(old: Iterator[dict[str, Any]], new: Iterator[dict[str, Any]]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """:func:`_indexed` of two id-ordered row streams, one row of each in memory at a time."""
+    added: list[str] = []
+    removed: list[str] = []
+    changed: list[dict[str, Any]] = []
+    a, b = next(old, None), next(new, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a["id"] < b["id"]):
+            removed.append(a["id"])
+            a = next(old, None)
+        elif a is None or b["id"] < a["id"]:
+            added.append(b["id"])
+            b = next(new, None)
+        else:
+            item = _changes(a, b)
+            if item is not None:
+                changed.append(item)
+            a, b = next(old, None), next(new, None)
+    return added, removed, changed
+
+
 def diff_releases(old_dir: str | Path, new_dir: str | Path) -> dict[str, Any]:
-    """The differences, once both releases match their manifests (sizes and SHA-256, exit 3 if not)."""
+    """The differences, once both releases match their manifests (sizes and SHA-256, exit 3 if not).
+
+    ``documents`` (the large config) is compared as two id-ordered streams, so memory does not
+    grow with the corpus (a release whose shards are not in id order goes through the digest
+    index instead); the labeled configs through the index."""
     old, new = Release.open(old_dir), Release.open(new_dir)
     for release in (old, new):
         check_version(release.version, error=ReleaseError, source=release.path / "manifest.json")
         release.check_files()
-    added, removed, changed = _compare(_index(old, "documents"), _index(new, "documents"))
-    _add_excerpts(old, new, changed)
+    try:
+        added, removed, changed = _compare_streams(iter(_sorted_rows(old, "documents")), iter(_sorted_rows(new, "documents")))
+    except _Unsorted:
+        added, removed, changed = _indexed(old, new)
     labels: dict[str, Any] = {}
     for config in sorted((set(old.configs()) | set(new.configs())) - {"documents"}):
         a, r, c = _compare(_index(old, config), _index(new, config))

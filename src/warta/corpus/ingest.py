@@ -106,9 +106,11 @@ def iter_articles(
     *,
     skipped: list[Problem] | None = None,
     progress: bool = False,
+    files: list[str] | None = None,
 ) -> Iterator[Article]:
     """Stream cleaned articles in file order. With ``skipped`` given, bad inputs are appended to it
-    instead of raising :class:`InputError`. Ids are not checked for uniqueness here."""
+    instead of raising :class:`InputError`. Ids are not checked for uniqueness here. ``files``
+    (relative paths, as :func:`list_raw_files` gives them) restricts the stream to those files."""
     settings = settings or load_settings(None)
     raw_dir = Path(raw_dir)
 
@@ -116,7 +118,7 @@ def iter_articles(
         skipped.append(problem)  # type: ignore[union-attr]
 
     handler = on_problem if skipped is not None else None
-    files = list_raw_files(raw_dir, on_problem=handler)
+    files = list_raw_files(raw_dir, on_problem=handler) if files is None else files
     iterable = files
     bar = None
     if progress:

@@ -95,3 +95,34 @@ def settings_dict(settings: Any) -> Any:
 def file_entry(folder: Path, relative: str, **extra: Any) -> dict[str, Any]:
     path = folder / relative
     return {"path": relative, "sha256": sha256_file(path), "bytes": path.stat().st_size, **extra}
+
+
+_STREAMED = "\x00streamed\x00"
+
+
+def write_streamed(path: Path, data: dict[str, Any], key: str, items: Any) -> None:
+    """Write ``data`` with ``data[key]`` taken from the iterable ``items``, never held as a list.
+
+    The bytes are those of ``dumps({**data, key: list(items)})``: the rest of the document is
+    rendered around a placeholder and the items are rendered one by one in its place (a list of
+    objects at depth 1, so each item is indented by four spaces). ``items`` must not be empty.
+    """
+    import os
+
+    text = dumps({**data, key: [_STREAMED]})
+    marker = "    " + json.dumps(_STREAMED, ensure_ascii=False) + "\n"
+    head, tail = text.split(marker)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(head)
+        first = True
+        for item in items:
+            if not first:
+                handle.write(",\n")
+            first = False
+            rendered = json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True)
+            handle.write("    " + rendered.replace("\n", "\n    "))
+        if first:
+            raise ValueError(f"{key}: nothing to write")
+        handle.write("\n" + tail)
+    os.replace(tmp, path)

@@ -26,6 +26,10 @@ derived from something else in it:
 Each problem names the file and, where there is one, the row id. Nothing is fixed or rewritten.
 Every problem, a corrupt Parquet file included, is collected rather than raised: the report is the
 whole list, and the CLI exits 3 (an inconsistent release) when it is not empty.
+
+Each shard is checked as a task of an engine (:mod:`warta.corpus.engines`: this process, or Dask
+workers); ids are kept unique over 8-byte hashes, and the per-document index (an id and two
+hashes) is gathered in the calling process, where the labeled rows are matched against it.
 """
 
 from __future__ import annotations
@@ -113,6 +117,9 @@ class _Checker:
         self.per_file: dict[str, int] = {}
         self.documents = _Documents()
         self.corrupt = False
+        #: In a shard task, labeled rows are matched against ``documents`` later (by :meth:`merge`).
+        self.defer_anchors = False
+        self.anchors: list[tuple[str, str, Any, bytes]] = []
 
     def problem(self, file: str, message: str, row: str | None = None) -> None:
         n = self.per_file.get(file, 0) + 1
@@ -214,7 +221,8 @@ class _Checker:
 
     # ------------------------------------------------------------------------------------ shards
 
-    def shard(self, entry: dict[str, Any], ids: set[str], hidden: bool) -> None:
+    def shard(self, entry: dict[str, Any], ids: list[int], hidden: bool) -> None:
+        """Check one shard; the 64-bit hashes of its row ids are appended to ``ids``."""
         config, split, path = entry["config"], entry["split"], entry["path"]
         target = self.release.path / path
         if config not in CONFIGS:
@@ -253,14 +261,12 @@ class _Checker:
         reason = exc.message.split(": ", 1)[-1] if exc.message.startswith("corrupt file") else exc.message
         self.problem(path, f"corrupt file {path}: {reason}")
 
-    def row(self, path: str, config: str, row: dict[str, Any], ids: set[str], hidden: bool) -> None:
+    def row(self, path: str, config: str, row: dict[str, Any], ids: list[int], hidden: bool) -> None:
         rid = row.get("id")
         if not rid:
             self.problem(path, "row without id")
             return
-        if rid in ids:
-            self.problem(path, "duplicate id", rid)
-        ids.add(rid)
+        ids.append(id_hash(rid))
         if config == "documents":
             self.document(path, rid, row)
             return
@@ -316,12 +322,37 @@ class _Checker:
         if self.report.private:
             return  # a private folder holds labels only; its public twin has the documents
         article_id = rid if config == "ner" else row.get("article_id")
+        digest = _digest(row.get(TEXT_COLUMN[config]) or "")
+        if self.defer_anchors:
+            self.anchors.append((config, rid, article_id, digest))
+        else:
+            self.anchor(path, config, rid, article_id, digest)
+
+    def anchor(self, path: str, config: str, rid: str, article_id: Any, digest: bytes) -> None:
         expected = self.documents.annotated.get(article_id) if isinstance(article_id, str) else None
         if expected is None:
             self.problem(path, f"article {article_id!r} is not in documents", rid)
             return
-        if _digest(row.get(TEXT_COLUMN[config]) or "") != expected:
+        if digest != expected:
             self.problem(path, f"{TEXT_COLUMN[config]} is not the annotated text (title, blank line, body) of article {article_id} in documents", rid)
+
+    def merge(self, result: ShardResult) -> None:
+        """Take in one shard task's findings, then check its labeled rows against ``documents``
+        (which the documents shards, checked first, have filled)."""
+        self.report.problems.extend(result.problems)
+        for file, n in result.per_file.items():
+            self.per_file[file] = self.per_file.get(file, 0) + n
+        self.report.rows_checked += result.rows_checked
+        for name, splits in result.counts.items():
+            for split, n in splits.items():
+                self.report.counts.setdefault(name, {}).setdefault(split, 0)
+                self.report.counts[name][split] += n
+        self.corrupt = self.corrupt or result.corrupt
+        for rid, annotated, raw in result.documents:
+            self.documents.annotated[rid] = annotated
+            self.documents.raw[rid] = raw
+        for config, rid, article_id, digest in result.anchors:
+            self.anchor(result.path, config, rid, article_id, digest)
 
     def ner(self, path: str, rid: str, row: dict[str, Any], hidden: bool) -> None:
         text = row.get("text") or ""
@@ -427,8 +458,89 @@ def _walk(root: Path) -> Iterator[str]:
             yield (base / name).relative_to(root).as_posix()
 
 
-def verify_release(path: str | Path, schema: LabelSchema | None = None) -> VerifyReport:
-    """Check a release folder; problems are collected, not raised (a folder without manifest raises)."""
+def id_hash(row_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(row_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True)
+class ShardCheck:
+    """One shard's checks, as a task an engine can run anywhere the release folder is visible."""
+
+    release: str
+    entry: dict[str, Any]
+    hidden: bool
+    private: bool
+    schema: LabelSchema
+
+
+@dataclass
+class ShardResult:
+    """What checking one shard found, and what the checks across shards need of it."""
+
+    path: str
+    problems: list[Problem]
+    per_file: dict[str, int]
+    counts: dict[str, dict[str, int]]
+    rows_checked: int
+    corrupt: bool
+    ids: Any  # uint64 array: the hashes of the row ids
+    documents: list[tuple[str, bytes, str]]  # (id, sha256 of the annotated text, raw_sha256)
+    anchors: list[tuple[str, str, Any, bytes]]  # (config, row id, article id, sha256 of the row's text)
+
+
+def check_shard(task: ShardCheck) -> ShardResult:
+    """Check one shard on its own; the checks against other shards are left to the caller."""
+    import numpy as np
+
+    release = Release(Path(task.release))
+    report = VerifyReport(task.release, "", private=task.private)
+    checker = _Checker(release, task.schema, report)
+    checker.defer_anchors = True
+    ids: list[int] = []
+    checker.shard(task.entry, ids, hidden=task.hidden)
+    documents = [(rid, annotated, checker.documents.raw[rid]) for rid, annotated in checker.documents.annotated.items()]
+    return ShardResult(
+        task.entry["path"], report.problems, checker.per_file, report.counts, report.rows_checked, checker.corrupt,
+        np.array(ids, dtype=np.uint64), documents, checker.anchors,
+    )
+
+
+def _repeated_ids(release: Release, hashes: list[tuple[str, Any]]) -> list[Problem]:
+    """Rows whose id appears twice in a config: found by sorting 8-byte id hashes (8 bytes a row),
+    then named by re-reading only the shards that hold a repeated hash."""
+    import numpy as np
+
+    if not hashes:
+        return []
+    values = np.concatenate([h for _, h in hashes])
+    ordered = np.sort(values)
+    repeated = set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
+    if not repeated:
+        return []
+    problems = []
+    seen: set[str] = set()
+    for path, h in hashes:
+        if not any(int(v) in repeated for v in h.tolist()):
+            continue
+        try:
+            for batch in iter_parquet_batches(release.path / path, batch_size=BATCH_ROWS):
+                for rid in batch.column("id").to_pylist():
+                    if rid and id_hash(rid) in repeated:
+                        if rid in seen:
+                            problems.append(Problem(path, "duplicate id", rid))
+                        seen.add(rid)
+        except ReleaseError:
+            continue  # already reported as a corrupt file
+    return problems[:MAX_PER_FILE]
+
+
+def verify_release(path: str | Path, schema: LabelSchema | None = None, *, engine: Any = None) -> VerifyReport:
+    """Check a release folder; problems are collected, not raised (a folder without manifest raises).
+
+    Each shard is checked as a task of ``engine`` (a :mod:`warta.corpus.engines` engine; in this
+    process when ``None``). What crosses shards is gathered here: uniqueness of ids over 8-byte
+    hashes, and an index of the documents (id, SHA-256 of the annotated text, raw SHA-256: an id
+    and two hashes per document) that the labeled rows and ``raw_sources`` are checked against."""
     release = Release.open(path)
     try:
         manifest = release.manifest
@@ -453,11 +565,17 @@ def verify_release(path: str | Path, schema: LabelSchema | None = None) -> Verif
     readable = {e["path"] for e in entries}
     if not report.private and configs and "documents" not in configs:
         checker.problem(MANIFEST, "no documents config: a public release holds the articles its labels point at")
+    from warta.corpus.engines.local import LocalEngine
+
+    runner = engine or LocalEngine()
     for config in order:
-        ids: set[str] = set()
-        for entry in sorted((e for e in manifest["files"] if e.get("config") == config), key=lambda e: e["path"]):
-            if entry["path"] in readable:
-                checker.shard(entry, ids, hidden=entry["split"] in hidden and not report.private)
+        shards = sorted((e for e in manifest["files"] if e.get("config") == config and e["path"] in readable), key=lambda e: e["path"])
+        tasks = [ShardCheck(str(release.path), e, e["split"] in hidden and not report.private, report.private, schema) for e in shards]
+        hashes: list[tuple[str, Any]] = []
+        for result in runner.map(check_shard, tasks, desc=f"verify {config}"):
+            checker.merge(result)
+            hashes.append((result.path, result.ids))
+        report.problems.extend(_repeated_ids(release, hashes))
     checker.raw_sources()
     expected = manifest.get("counts")
     if expected is not None and expected != report.counts and not checker.corrupt and len(readable) == len(manifest["files"]):

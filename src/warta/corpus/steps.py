@@ -1,0 +1,526 @@
+"""The corpus build as plain steps over files, apart from how they are run (see :mod:`warta.corpus.engines`).
+
+Each step is a module-level function of one small, picklable task (paths and settings, never open
+files or big objects), so an engine can run it in this process or ship it to a Dask worker that
+shares the storage. Everything a step writes goes to the build's work folder first and is renamed
+into place, and its completion file is written last: a killed step leaves no file that looks done.
+
+- :func:`read_step`: one batch of raw files -> cleaned articles spilled to Parquet (sorted by id),
+  their fingerprints (file order) and MinHash signatures (``.npy``), and a JSON summary (the marker).
+- :func:`band_step`: LSH over some bands of every signature -> confirmed near-duplicate edges.
+- :func:`story_step`: story blocking over a range of event days -> story edges.
+- :func:`shard_step`: one release shard streamed from the spill, joined with its global fields.
+
+Edges and shard rows are in "rank" space: the position of an article among the kept articles
+sorted by id. Rank, not arrival order, decides every tie, so the result depends on content alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warta.article import Article, RemovedSpan
+from warta.corpus.settings import CorpusSettings
+from warta.errors import WartaError
+
+#: Rows per row group of a spill file: the unit a shard writer decodes (and caches one of per file).
+SPILL_ROWS = 128
+#: Articles converted to Arrow at once while reading (bounds the Python objects alive).
+CONVERT_ROWS = 1_000
+SPILL_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 1, "use_dictionary": False}
+
+
+def _atomic_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp{os.getpid()}")
+
+
+def write_json(path: Path, data: Any) -> None:
+    tmp = _atomic_path(path)
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def error_payload(error: WartaError) -> dict[str, Any]:
+    return {"class": type(error).__name__, "message": error.message, "hint": error.hint}
+
+
+def raise_payload(payload: dict[str, Any]) -> None:
+    from warta import errors
+
+    cls = getattr(errors, payload["class"], errors.InputError)
+    raise cls(payload["message"], hint=payload.get("hint"))
+
+
+# --- read + clean + fingerprint -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadTask:
+    index: int
+    raw_dir: str
+    files: tuple[str, ...]
+    work: str
+    settings: CorpusSettings
+    skip_bad: bool
+    gold_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+def batch_paths(work: str | Path, index: int) -> dict[str, Path]:
+    folder = Path(work) / "read"
+    return {
+        "spill": folder / f"spill-{index:05d}.parquet",
+        "fp": folder / f"fp-{index:05d}.parquet",
+        "sig": folder / f"sig-{index:05d}.npy",
+        "done": folder / f"batch-{index:05d}.json",
+    }
+
+
+def fingerprint_schema():  # noqa: ANN201
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("source_file", pa.string()),
+            ("source_line", pa.int32()),
+            ("raw_sha256", pa.string()),
+            ("has_text", pa.bool_()),
+            ("exact", pa.uint64()),
+            ("day", pa.int32()),
+            ("terms", pa.list_(pa.uint64())),
+            ("spill_row", pa.int32()),
+            ("nbytes", pa.int64()),
+        ]
+    )
+
+
+def _row_bytes(article: Article) -> int:
+    """Uncompressed size estimate of a documents row (UTF-8 bytes of its strings)."""
+    size = len(article.raw.encode("utf-8")) + len(article.text.encode("utf-8"))
+    size += sum(len(c.encode("utf-8")) for c in article.captions) + sum(len(s.text.encode("utf-8")) + 32 for s in article.removed)
+    return size + 256
+
+
+def read_step(task: ReadTask) -> dict[str, Any]:
+    """Read, clean and fingerprint one batch of raw files; write its spill, fingerprints, signatures."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from warta.corpus.build import document_row
+    from warta.corpus.fingerprint import Fingerprinter
+    from warta.corpus.ingest import iter_articles
+    from warta.corpus.parquet import arrow_schema
+    from warta.features import documents_features
+
+    paths = batch_paths(task.work, task.index)
+    paths["done"].parent.mkdir(parents=True, exist_ok=True)
+    schema = spill_schema()
+    fingerprinter = Fingerprinter(task.settings)
+    num_perm = task.settings.dedup.num_perm
+    skipped: list[Any] | None = [] if task.skip_bad else None
+    tables: list[Any] = []
+    rows: list[dict[str, Any]] = []
+    fps: dict[str, list[Any]] = {name: [] for name in fingerprint_schema().names}
+    signatures: list[Any] = []
+    gold: list[dict[str, Any]] = []
+    empty = np.zeros(num_perm, dtype=np.uint32)
+    try:
+        for article in iter_articles(Path(task.raw_dir), task.settings, skipped=skipped, files=list(task.files)):
+            fp = fingerprinter.fingerprint(article)
+            fps["id"].append(article.id)
+            fps["source_file"].append(article.source_file)
+            fps["source_line"].append(article.source_line)
+            fps["raw_sha256"].append(article.raw_sha256)
+            fps["has_text"].append(fp.has_text)
+            fps["exact"].append(fp.exact)
+            fps["day"].append(fp.day)
+            fps["terms"].append(fp.terms)
+            fps["nbytes"].append(_row_bytes(article))
+            signatures.append(fingerprinter.signature(article.text).astype(np.uint32) if fp.has_text else empty)
+            if article.id in task.gold_ids:
+                gold.append(article_to_dict(article))
+            row = document_row(article)
+            inferred = bool(article.metadata.get("outlet_inferred"))
+            row["outlet_inferred"] = inferred
+            row["outlet_evidence"] = article.metadata.get("outlet_evidence") if inferred else None
+            rows.append(row)
+            if len(rows) == CONVERT_ROWS:
+                tables.append(pa.Table.from_pylist(rows, schema=schema))
+                rows = []
+    except WartaError as error:
+        return {"index": task.index, "error": error_payload(error)}
+    if rows:
+        tables.append(pa.Table.from_pylist(rows, schema=schema))
+    table = pa.concat_tables(tables) if tables else schema.empty_table()
+    order = pc.sort_indices(table, sort_keys=[("id", "ascending")])
+    spill_row = np.empty(len(table), dtype=np.int32)
+    spill_row[np.asarray(order)] = np.arange(len(table), dtype=np.int32)
+    fps["spill_row"] = spill_row
+    _write_parquet(paths["spill"], table.take(order), row_group_size=SPILL_ROWS, **SPILL_OPTIONS)
+    del table, tables
+    _write_parquet(paths["fp"], pa.Table.from_pydict(fps, schema=fingerprint_schema()), compression="zstd", compression_level=1)
+    sig = np.stack(signatures) if signatures else np.zeros((0, num_perm), dtype=np.uint32)
+    tmp = _atomic_path(paths["sig"])
+    with open(tmp, "wb") as handle:
+        np.save(handle, sig)
+    os.replace(tmp, paths["sig"])
+    summary = {
+        "index": task.index,
+        "articles": len(fps["id"]),
+        "skipped": [[p.path, p.line, p.message] for p in (skipped or [])],
+        "gold": gold,
+    }
+    write_json(paths["done"], summary)
+    return summary
+
+
+def spill_schema() -> Any:
+    """A batch's spill: the documents rows plus what the card says of an inferred outlet (which
+    the release rows do not hold)."""
+    import pyarrow as pa
+
+    from warta.corpus.parquet import arrow_schema
+    from warta.features import documents_features
+
+    schema = arrow_schema(documents_features()).remove_metadata()
+    return schema.append(pa.field("outlet_inferred", pa.bool_())).append(pa.field("outlet_evidence", pa.string()))
+
+
+def _write_parquet(path: Path, table: Any, **options: Any) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = _atomic_path(path)
+    pq.write_table(table, tmp, **options)
+    os.replace(tmp, path)
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    data = article.to_dict()
+    data["removed"] = [[s.start, s.end, s.reason, s.text] for s in article.removed]
+    return data
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    data = dict(data)
+    data["removed"] = [RemovedSpan(*s) for s in data["removed"]]
+    return Article(**data)
+
+
+# --- near duplicates: LSH bands --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BandTask:
+    work: str
+    bands: tuple[int, ...]
+    rows_per_band: int
+    threshold: float
+    counts: tuple[int, ...]  # articles per read batch (fingerprint rows)
+
+
+def _runs(keys):  # noqa: ANN001, ANN202
+    """Index arrays of the runs of equal keys, each in increasing index order (stable sort)."""
+    import numpy as np
+
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if not len(same):
+        return
+    starts = same[np.concatenate(([True], np.diff(same) != 1))]
+    n = len(keys)
+    for start in starts:
+        stop = start + 1
+        while stop < n and ordered[stop] == ordered[start]:
+            stop += 1
+        yield order[start:stop]
+
+
+def band_step(task: BandTask) -> Any:
+    """Confirmed near-duplicate edges (rank pairs) from the given LSH bands.
+
+    As in :class:`warta.corpus.dedup.Deduplicator`: articles are in id order, the band key of a
+    band is a hash of its rows of the signature, each member of a bucket is compared with at most
+    :data:`~warta.corpus.dedup.MAX_BUCKET_COMPARISONS` earlier members, and a pair is a near
+    duplicate when the share of equal signature values reaches the threshold.
+    """
+    import numpy as np
+
+    from warta.corpus.dedup import MAX_BUCKET_COMPARISONS
+
+    plan = Path(task.work) / "plan"
+    rank = np.load(plan / "rank.npy")  # fingerprint row -> rank among participating articles, -1 if none
+    n = int(rank.max()) + 1 if len(rank) else 0
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = np.zeros((len(task.bands), n), dtype=np.uint64)
+    offset = 0
+    r = task.rows_per_band
+    with np.errstate(over="ignore"):
+        for index, count in enumerate(task.counts):
+            sig = np.load(batch_paths(task.work, index)["sig"], mmap_mode="r")
+            ranks = rank[offset : offset + count]
+            present = ranks >= 0
+            block = np.asarray(sig[present])
+            for k, band in enumerate(task.bands):
+                rows = block[:, band * r : (band + 1) * r]
+                key = np.full(len(rows), band + 1, dtype=np.uint64)
+                for column in range(rows.shape[1]):
+                    key = key * np.uint64(0x100000001B3) ^ rows[:, column].astype(np.uint64)
+                keys[k, ranks[present]] = key
+            offset += count
+            del sig, block
+    pairs: list[Any] = []
+    for k in range(len(task.bands)):
+        for members in _runs(keys[k]):
+            # member j against the MAX_BUCKET_COMPARISONS members before it in the bucket
+            for d in range(1, min(MAX_BUCKET_COMPARISONS, len(members) - 1) + 1):
+                pairs.append(np.stack([members[d:], members[:-d]], axis=1))
+    del keys
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    candidates = np.unique(np.concatenate(pairs).astype(np.int64), axis=0)
+    wanted = np.unique(candidates)
+    signature_of = _signatures_of(task, rank, wanted)
+    rows_a = np.searchsorted(wanted, candidates[:, 0])
+    rows_b = np.searchsorted(wanted, candidates[:, 1])
+    similar = (signature_of[rows_a] == signature_of[rows_b]).mean(axis=1) >= task.threshold
+    return candidates[similar]
+
+
+def _signatures_of(task: BandTask, rank: Any, wanted: Any) -> Any:
+    """Signatures of the articles of rank ``wanted`` (sorted), read back from the batch files."""
+    import numpy as np
+
+    out = None
+    offset = 0
+    for index, count in enumerate(task.counts):
+        ranks = rank[offset : offset + count]
+        hit = np.flatnonzero(np.isin(ranks, wanted))
+        if len(hit):
+            sig = np.load(batch_paths(task.work, index)["sig"], mmap_mode="r")
+            if out is None:
+                out = np.zeros((len(wanted), sig.shape[1]), dtype=np.uint32)
+            out[np.searchsorted(wanted, ranks[hit])] = sig[hit]
+            del sig
+        offset += count
+    return out
+
+
+# --- stories: blocking by date window x rare-term postings ------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryTask:
+    work: str
+    first_day: int
+    last_day: int
+    window: int
+    similarity: float
+    min_shared_terms: int
+    counts: tuple[int, ...]
+
+
+def story_step(task: StoryTask) -> Any:
+    """Story edges (rank pairs) for the articles whose event day is in ``[first_day, last_day]``.
+
+    The same blocking as :func:`warta.corpus.stories.assign_stories`: each article of a day is
+    compared with the articles of the ``window`` days before and the earlier articles (by id) of
+    its own day that share a term whose postings in that window are at most
+    :data:`~warta.corpus.stories.MAX_POSTINGS`. A day only needs the days before it, so day ranges
+    are independent tasks.
+    """
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from warta.corpus.stories import MAX_POSTINGS
+
+    rank = np.load(Path(task.work) / "plan" / "keep_rank.npy", mmap_mode="r")
+    lo = task.first_day - task.window
+    # Compact CSR of the articles in range: (day, rank) sorted, term hashes in one flat array.
+    days_parts, ranks_parts, lengths_parts, values_parts = [], [], [], []
+    offset = 0
+    for index, count in enumerate(task.counts):
+        table = pq.read_table(batch_paths(task.work, index)["fp"], columns=["day", "terms"])
+        days = table.column("day").to_numpy()
+        ranks = np.asarray(rank[offset : offset + count])
+        offset += count
+        column = table.column("terms").combine_chunks()
+        lengths = np.diff(column.offsets.to_numpy())
+        hit = np.flatnonzero((days >= lo) & (days <= task.last_day) & (ranks >= 0) & (lengths > 0))
+        if not len(hit):
+            continue
+        values = column.values.to_numpy()
+        starts = column.offsets.to_numpy()[hit]
+        days_parts.append(days[hit])
+        ranks_parts.append(ranks[hit])
+        lengths_parts.append(lengths[hit])
+        values_parts.append(np.concatenate([values[a : a + k] for a, k in zip(starts.tolist(), lengths[hit].tolist())]))
+        del table, column
+    if not days_parts:
+        return np.zeros((0, 2), dtype=np.int64)
+    days = np.concatenate(days_parts)
+    ranks = np.concatenate(ranks_parts)
+    lengths = np.concatenate(lengths_parts)
+    values = np.concatenate(values_parts)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    order = np.lexsort((ranks, days))
+    days, ranks, lengths, starts = days[order], ranks[order], lengths[order], starts[order]
+    first_of_day: dict[int, tuple[int, int]] = {}
+    bounds = np.flatnonzero(np.concatenate(([True], days[1:] != days[:-1], [True])))
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        first_of_day[int(days[a])] = (a, b)
+
+    window_terms: dict[int, list[tuple[int, frozenset[int]]]] = {}
+
+    def members(day: int) -> list[tuple[int, frozenset[int]]]:
+        held = window_terms.get(day)
+        if held is None:
+            a, b = first_of_day.get(day, (0, 0))
+            held = window_terms[day] = [
+                (int(ranks[k]), frozenset(values[starts[k] : starts[k] + lengths[k]].tolist())) for k in range(a, b)
+            ]
+        return held
+
+    edges: list[tuple[int, int]] = []
+    window = task.window
+    for day in sorted(d for d in first_of_day if task.first_day <= d <= task.last_day):
+        for old in [d for d in window_terms if d < day - window]:
+            del window_terms[old]
+        postings: dict[int, list[int]] = defaultdict(list)
+        terms_of: dict[int, frozenset[int]] = {}
+        for other_day in range(day - window, day):
+            if other_day not in first_of_day:
+                continue
+            for j, found in members(other_day):
+                terms_of[j] = found
+                for term in found:
+                    postings[term].append(j)
+        for i, mine in members(day):
+            candidates: set[int] = set()
+            for term in mine:
+                bucket = postings.get(term)
+                if bucket and len(bucket) <= MAX_POSTINGS:
+                    candidates.update(bucket)
+            for j in candidates:
+                other = terms_of[j]
+                shared = len(mine & other)
+                if shared >= task.min_shared_terms and shared / math.sqrt(len(mine) * len(other)) >= task.similarity:
+                    edges.append((i, j))
+            terms_of[i] = mine
+            for term in mine:
+                postings[term].append(i)
+    return np.array(edges, dtype=np.int64).reshape(-1, 2)
+
+
+# --- write one shard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    work: str
+    staging: str
+    plan_file: str  # Parquet: batch, spill_row, story_id, duplicate_of in output order
+    relative: str  # documents/<split>-0000i-of-0000n.parquet
+    split: str
+    summarise_sources: bool
+
+
+def shard_step(task: ShardTask) -> dict[str, Any]:
+    """Write one documents shard from the spill; return its manifest entry and card figures."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from warta.corpus.parquet import ROW_GROUP_ROWS, WRITER_OPTIONS, _normalise_footer, arrow_schema
+    from warta.features import documents_features
+    from warta.fsutil import sha256_file
+
+    schema = arrow_schema(documents_features())
+    plan = pq.read_table(task.plan_file)
+    batches = plan.column("batch").to_numpy()
+    spill_rows = plan.column("spill_row").to_numpy()
+    target = Path(task.staging) / task.relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _atomic_path(target)
+    files: dict[int, Any] = {}
+    cache: dict[int, tuple[int, Any]] = {}
+    removal: dict[str, list[int]] = {}
+    outlets = 0
+    sources: list[dict[str, Any]] = []
+
+    def group(batch: int, row_group: int) -> Any:
+        held = cache.get(batch)
+        if held is not None and held[0] == row_group:
+            return held[1]
+        handle = files.get(batch)
+        if handle is None:
+            handle = files[batch] = pq.ParquetFile(batch_paths(task.work, batch)["spill"])
+        table = handle.read_row_group(row_group)
+        cache[batch] = (row_group, table)
+        return table
+
+    with pq.ParquetWriter(tmp, schema, **WRITER_OPTIONS) as writer:
+        for start in range(0, len(plan), ROW_GROUP_ROWS):
+            stop = min(start + ROW_GROUP_ROWS, len(plan))
+            b_part = batches[start:stop]
+            r_part = spill_rows[start:stop]
+            g_part = r_part // SPILL_ROWS
+            # One take per (spill file, row group), then one take back into output order.
+            keys = b_part.astype(np.int64) * (1 << 32) + g_part
+            unique, first = np.unique(keys, return_index=True)
+            tables = []
+            position = np.empty(len(keys), dtype=np.int64)
+            offset = 0
+            for key in unique[np.argsort(first)].tolist():
+                mine = np.flatnonzero(keys == key)
+                source = group(int(key >> 32), int(key & 0xFFFFFFFF))
+                tables.append(source.take(pa.array(r_part[mine] % SPILL_ROWS, type=pa.int32())))
+                position[mine] = offset + np.arange(len(mine))
+                offset += len(mine)
+            chunk = pa.concat_tables(tables).take(pa.array(position)).combine_chunks()
+            part = plan.slice(start, stop - start)
+            chunk = chunk.set_column(chunk.schema.get_field_index("story_id"), "story_id", part.column("story_id"))
+            chunk = chunk.set_column(chunk.schema.get_field_index("duplicate_of"), "duplicate_of", part.column("duplicate_of"))
+            inferred = chunk.column("outlet_inferred")
+            if task.summarise_sources:
+                sources.extend(
+                    chunk.select(["id", "source_file", "title", "author", "published", "outlet", "url", "outlet_inferred", "outlet_evidence"]).to_pylist()
+                )
+            outlets += len(chunk) - chunk.column("outlet").null_count - (pc.sum(inferred).as_py() or 0)
+            chunk = pa.Table.from_arrays([chunk.column(name).combine_chunks() for name in schema.names], schema=schema)
+            writer.write_table(chunk, row_group_size=ROW_GROUP_ROWS)
+            removed = pc.list_flatten(chunk.column("removed"))
+            if len(removed):
+                reasons = pc.struct_field(removed, "reason").to_pylist()
+                lengths = (pc.struct_field(removed, "end").to_numpy() - pc.struct_field(removed, "start").to_numpy()).tolist()
+                for reason, length in zip(reasons, lengths):
+                    entry = removal.setdefault(reason, [0, 0])
+                    entry[0] += 1
+                    entry[1] += length
+            del tables, chunk
+    _normalise_footer(tmp)
+    os.replace(tmp, target)
+    return {
+        "path": task.relative,
+        "sha256": sha256_file(target),
+        "bytes": target.stat().st_size,
+        "rows": len(plan),
+        "split": task.split,
+        "removal": removal,
+        "outlets": outlets,
+        "sources": sources,
+    }

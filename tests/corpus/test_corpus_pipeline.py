@@ -1,0 +1,218 @@
+"""The streaming build: the same bytes as the in-memory build, on the local and the Dask engine,
+whatever the batch sizes; resumable; refusals before any work; shards the Hub reads."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from warta.corpus import steps
+from warta.corpus.build import build_release
+from warta.corpus.dedup import Deduplicator
+from warta.corpus.ingest import ingest
+from warta.corpus.pipeline import build, work_folder
+from warta.corpus.settings import load_settings
+from warta.corpus.synthetic import generate
+from warta.errors import InputError, OutputExistsError
+
+REPO = Path(__file__).resolve().parents[2]
+GOLD = REPO / "annotation" / "gold"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same(a: Path, b: Path) -> None:
+    ta, tb = tree(a), tree(b)
+    assert sorted(ta) == sorted(tb)
+    assert [name for name in ta if ta[name] != tb[name]] == []
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seeds + 2,500 synthetic articles (txt and JSONL) with exact and near duplicates and stories."""
+    folder = tmp_path_factory.mktemp("scrapes") / "raw"
+    generate(folder / "synthetic", 2_500, seed=11)
+    for seed in (REPO / "corpus" / "raw").iterdir():
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The in-memory build (ingest, then build_release) with gold and the labels of train hidden (the seeds land there)."""
+    out = tmp_path_factory.mktemp("reference")
+    settings = load_settings(REPO / "corpus" / "config.yaml")
+    articles = ingest(raw, settings).articles
+    assert sum(1 for a in articles if a.duplicate_of) > 200
+    assert len({a.story_id for a in articles}) < len(articles) - 300
+    build_release(
+        articles, out / "public", version="1.0.0", settings=settings, gold=GOLD, hide_labels=["train"],
+        private_out=out / "private", max_rows=700,
+    )
+    return out
+
+
+def options(out: Path) -> dict:
+    return {
+        "version": "1.0.0", "settings_path": REPO / "corpus" / "config.yaml", "gold": GOLD,
+        "hide_labels": ["train"], "private_out": out / "private", "max_rows": 700,
+    }
+
+
+def test_local_engine_gives_the_in_memory_bytes_whatever_the_batch_size(raw: Path, reference: Path, tmp_path: Path) -> None:
+    for batch_bytes in (200_000, 3_000_000):
+        out = tmp_path / str(batch_bytes)
+        build(raw, out / "public", batch_bytes=batch_bytes, **options(out))
+        assert_same(out / "public", reference / "public")
+        assert_same(out / "private", reference / "private")
+        assert not work_folder(out / "public").exists()
+    shards = sorted(p.name for p in (reference / "public" / "documents").iterdir())
+    assert "train-00000-of-00003.parquet" in shards
+
+
+def test_dask_engine_with_two_workers_gives_the_same_bytes(raw: Path, reference: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    build(raw, tmp_path / "public", engine="dask", workers=2, batch_bytes=400_000, **options(tmp_path))
+    assert_same(tmp_path / "public", reference / "public")
+    assert_same(tmp_path / "private", reference / "private")
+
+
+def test_an_interrupted_build_resumes_to_the_same_bytes(raw: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = steps.shard_step
+    calls = []
+
+    def crash_after_two(task):  # noqa: ANN001, ANN202
+        calls.append(task)
+        if len(calls) > 2:
+            raise RuntimeError("killed")
+        return real(task)
+
+    monkeypatch.setattr(steps, "shard_step", crash_after_two)
+    with pytest.raises(RuntimeError):
+        build(raw, tmp_path / "public", batch_bytes=500_000, **options(tmp_path))
+    work = work_folder(tmp_path / "public")
+    assert not (tmp_path / "public").exists() and work.is_dir()
+    assert (work / "plan" / "plan.json").is_file() and len(list((work / "write").glob("shard-*.json"))) == 2
+    monkeypatch.setattr(steps, "shard_step", real)
+    with pytest.raises(OutputExistsError, match="--resume"):
+        build(raw, tmp_path / "public", batch_bytes=500_000, **options(tmp_path))
+    with pytest.raises(InputError, match="cannot be resumed"):
+        build(raw, tmp_path / "public", batch_bytes=500_000, resume=True, **{**options(tmp_path), "max_rows": 900})
+    # Read batches done before the crash are not read again.
+    read_calls = []
+    monkeypatch.setattr(steps, "read_step", lambda task: read_calls.append(task) or pytest.fail("re-read"))
+    build(raw, tmp_path / "public", batch_bytes=500_000, resume=True, **options(tmp_path))
+    assert read_calls == []
+    assert_same(tmp_path / "public", reference / "public")
+    assert_same(tmp_path / "private", reference / "private")
+    assert not work.exists()
+
+
+def test_refusals_happen_before_any_work(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(OutputExistsError):
+        build(raw, out, version="1.0.0")
+    with pytest.raises(InputError, match="--engine dask"):
+        build(raw, tmp_path / "other", version="1.0.0", workers=2)
+    with pytest.raises(InputError, match="unknown engine"):
+        build(raw, tmp_path / "other", version="1.0.0", engine="spark")
+    assert not work_folder(out).exists() and not work_folder(tmp_path / "other").exists()
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_bad_input_leaves_nothing(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    generate(raw, 50, seed=3)
+    (raw / "zz-bad.jsonl").write_text('{"title": "Judul", "text": "Satu dua tiga empat lima enam tujuh delapan."}\nnot json\n', encoding="utf-8")
+    with pytest.raises(InputError, match="zz-bad.jsonl, line 2"):
+        build(raw, tmp_path / "out", version="1.0.0")
+    assert not (tmp_path / "out").exists() and not work_folder(tmp_path / "out").exists()
+    report, skipped = build(raw, tmp_path / "out", version="1.0.0", skip_bad=True)
+    assert [str(p) for p in skipped] == ["zz-bad.jsonl:2: not valid JSON (Expecting value at column 1)"]
+    assert sum(report.counts["documents"].values()) == 51
+
+
+def test_repeated_ids_are_refused_or_skipped_like_ingest(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    generate(raw, 30, seed=5)
+    line = '{"id": "same-id", "text": "Presiden Joko Widodo meresmikan jalan tol baru di Jakarta pada hari Senin."}\n'
+    (raw / "a.jsonl").write_text(line, encoding="utf-8")
+    (raw / "b.jsonl").write_text(line.replace("Senin", "Selasa"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"b.jsonl, line 1: duplicate id same-id \(already used by a.jsonl, line 1\)"):
+        build(raw, tmp_path / "out", version="1.0.0")
+    report, skipped = build(raw, tmp_path / "out", version="1.0.0", skip_bad=True)
+    expected = ingest(raw, skip_bad=True)
+    assert [str(p) for p in skipped] == [str(p) for p in expected.skipped]
+    assert sum(report.counts["documents"].values()) == len(expected.articles)
+
+
+def test_shards_load_with_datasets_also_streaming(reference: Path) -> None:
+    from datasets import load_dataset
+
+    public = reference / "public"
+    documents = load_dataset(str(public), "documents")
+    assert sum(documents.num_rows.values()) == 2_502
+    streamed = load_dataset(str(public), "documents", split="train", streaming=True)
+    ids = [row["id"] for row in streamed]
+    assert ids == documents["train"]["id"] and ids == sorted(ids)
+
+
+def test_fast_signature_is_datasketch(raw: Path) -> None:
+    dedup = Deduplicator()
+    texts = [a.text for a in ingest(raw).articles[:300]] + ["", "satu", "satu dua tiga empat lima enam"]
+    for text in texts:
+        assert np.array_equal(dedup.signature(text), dedup.reference_signature(text))
+
+
+def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    from warta.corpus.engines import open_engine
+    from warta.corpus.verify import verify_release
+
+    release = tmp_path / "release"
+    shutil.copytree(reference / "public", release)
+    runner = open_engine("dask", workers=2)
+    try:
+        clean = verify_release(release, engine=runner)
+        assert clean.ok and clean.rows_checked == verify_release(release).rows_checked
+        # Two shards with one same id: a repeated id across shards is found through the hashes.
+        import pyarrow.parquet as pq
+
+        shard = release / "documents" / "train-00001-of-00003.parquet"
+        table = pq.read_table(shard)
+        first = pq.read_table(release / "documents" / "train-00000-of-00003.parquet").column("id")[0].as_py()
+        ids = table.column("id").to_pylist()
+        ids[5] = first
+        pq.write_table(table.set_column(0, "id", __import__("pyarrow").array(ids)), shard)
+        found = [str(p) for p in verify_release(release, engine=runner).problems]
+        assert f"documents/train-00001-of-00003.parquet [row {first}]: duplicate id" in found
+        assert found == [str(p) for p in verify_release(release).problems]
+    finally:
+        runner.close()
+
+
+def test_streaming_diff_equals_the_indexed_diff(raw: Path, reference: Path, tmp_path: Path) -> None:
+    from warta.corpus import diff as diff_module
+    from warta.release import Release
+
+    changed_raw = tmp_path / "raw"
+    shutil.copytree(raw, changed_raw)
+    txt = sorted((changed_raw / "synthetic").glob("*.txt"))
+    for path in txt[:15]:
+        path.unlink()
+    for path in txt[15:20]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nKalimat tambahan di akhir berita.", encoding="utf-8")
+    generate(changed_raw / "more", 12, seed=99)
+    build(changed_raw, tmp_path / "new", version="1.1.0", max_rows=700)
+    result = diff_module.diff_releases(reference / "public", tmp_path / "new")
+    old, new = Release.open(reference / "public"), Release.open(tmp_path / "new")
+    added, removed, changed = diff_module._indexed(old, new)
+    assert (result["added"], result["removed"], result["changed"]) == (added, removed, changed)
+    assert len(removed) >= 15 and len(added) >= 12 and changed
