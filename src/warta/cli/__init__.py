@@ -25,7 +25,6 @@ from warta.cli.corpus import app as corpus_app
 from warta.cli.demo import demo
 from warta.cli.help import Group
 from warta.errors import WartaError
-from warta.paths import describe
 
 app = typer.Typer(
     cls=Group,

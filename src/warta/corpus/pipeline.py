@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from warta.corpus import card as card_module
-from warta.corpus import parquet
 from warta.corpus import steps
 from warta.corpus.build import (
     SPLITS,
@@ -47,6 +46,7 @@ from warta.corpus.labeled import check_gold, labeled_rows
 from warta.corpus.readers import Problem, list_raw_files
 from warta.corpus.settings import CorpusSettings, load_settings
 from warta.errors import InputError, OutputExistsError, WartaError
+from warta.inputs import read_parquet
 from warta.release import shard_name
 
 #: A read task gets raw files up to this many bytes (its spill is about twice that, in Arrow).
@@ -242,11 +242,10 @@ def _run(
 
 
 def _where(work: Path, counts: list[int], index: int) -> str:
-    import pyarrow.parquet as pq
 
     for batch, count in enumerate(counts):
         if index < count:
-            row = pq.read_table(steps.batch_paths(work, batch)["fp"], columns=["source_file", "source_line"]).slice(index, 1).to_pylist()[0]
+            row = read_parquet(steps.batch_paths(work, batch)["fp"], columns=["source_file", "source_line"]).slice(index, 1).to_pylist()[0]
             return row["source_file"] if row["source_line"] is None else f"{row['source_file']}, line {row['source_line']}"
         index -= count
     return "?"
@@ -272,7 +271,6 @@ def _components(n: int, edges: Any) -> Any:
 def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], skip_bad: bool, opts: BuildOptions, notes: dict[str, Any], shard_bytes: int) -> dict[str, Any]:
     import numpy as np
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     from warta.corpus.dedup import lsh_params
     from warta.corpus.splits import split_of
@@ -281,7 +279,7 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     folder.mkdir(exist_ok=True)
     ids_parts, has_text, exact, day, nbytes, spill_row, batch_of = [], [], [], [], [], [], []
     for index in range(len(counts)):
-        table = pq.read_table(steps.batch_paths(work, index)["fp"], columns=["id", "has_text", "exact", "day", "nbytes", "spill_row"])
+        table = read_parquet(steps.batch_paths(work, index)["fp"], columns=["id", "has_text", "exact", "day", "nbytes", "spill_row"])
         ids_parts.append(table.column("id"))
         has_text.append(table.column("has_text").to_numpy(zero_copy_only=False))
         exact.append(table.column("exact").to_numpy())
@@ -498,12 +496,11 @@ def _summary(plan: dict[str, Any], entries: list[dict[str, Any]], splits: list[s
 def _raw_sources(work: Path, counts: list[int]):  # noqa: ANN202
     """The manifest's ``raw_sources`` in their order (source file, line): the read order."""
     import numpy as np
-    import pyarrow.parquet as pq
 
     keep_rank = np.load(work / "plan" / "keep_rank.npy", mmap_mode="r")
     offset = 0
     for index, count in enumerate(counts):
-        table = pq.read_table(steps.batch_paths(work, index)["fp"], columns=["id", "source_file", "raw_sha256"])
+        table = read_parquet(steps.batch_paths(work, index)["fp"], columns=["id", "source_file", "raw_sha256"])
         kept = np.asarray(keep_rank[offset : offset + count]) >= 0
         for i, row in enumerate(table.to_pylist()):
             if kept[i]:

@@ -27,7 +27,9 @@ from typing import Any
 
 from warta.article import Article, RemovedSpan
 from warta.corpus.settings import CorpusSettings
+from warta import inputs
 from warta.errors import WartaError
+from warta.fsutil import write_text_atomic
 
 #: Rows per row group of a spill file: the unit a shard writer decodes (and caches one of per file).
 SPILL_ROWS = 128
@@ -41,13 +43,16 @@ def _atomic_path(path: Path) -> Path:
 
 
 def write_json(path: Path, data: Any) -> None:
-    tmp = _atomic_path(path)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    """A completion marker or plan, written atomically (what a resumed build finds is whole)."""
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True), overwrite=True)
 
 
 def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """A marker or plan of the work folder, through the shared reader: a damaged one is named."""
+    return inputs.read_json(path, hint=_DAMAGED_WORK)
+
+
+_DAMAGED_WORK = "the build's work folder is damaged; remove it and build again without --resume"
 
 
 def error_payload(error: WartaError) -> dict[str, Any]:
@@ -116,13 +121,10 @@ def read_step(task: ReadTask) -> dict[str, Any]:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     from warta.corpus.build import document_row
     from warta.corpus.fingerprint import Fingerprinter
     from warta.corpus.ingest import iter_articles
-    from warta.corpus.parquet import arrow_schema
-    from warta.features import documents_features
 
     paths = batch_paths(task.work, task.index)
     paths["done"].parent.mkdir(parents=True, exist_ok=True)
@@ -343,7 +345,6 @@ def story_step(task: StoryTask) -> Any:
     are independent tasks.
     """
     import numpy as np
-    import pyarrow.parquet as pq
 
     from warta.corpus.stories import MAX_POSTINGS
 
@@ -353,7 +354,7 @@ def story_step(task: StoryTask) -> Any:
     days_parts, ranks_parts, lengths_parts, values_parts = [], [], [], []
     offset = 0
     for index, count in enumerate(task.counts):
-        table = pq.read_table(batch_paths(task.work, index)["fp"], columns=["day", "terms"])
+        table = inputs.read_parquet(batch_paths(task.work, index)["fp"], columns=["day", "terms"])
         days = table.column("day").to_numpy()
         ranks = np.asarray(rank[offset : offset + count])
         offset += count
@@ -450,7 +451,7 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
     from warta.fsutil import sha256_file
 
     schema = arrow_schema(documents_features())
-    plan = pq.read_table(task.plan_file)
+    plan = inputs.read_parquet(task.plan_file)
     batches = plan.column("batch").to_numpy()
     spill_rows = plan.column("spill_row").to_numpy()
     target = Path(task.staging) / task.relative
@@ -468,7 +469,7 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
             return held[1]
         handle = files.get(batch)
         if handle is None:
-            handle = files[batch] = pq.ParquetFile(batch_paths(task.work, batch)["spill"])
+            handle = files[batch] = inputs.open_parquet(batch_paths(task.work, batch)["spill"])
         table = handle.read_row_group(row_group)
         cache[batch] = (row_group, table)
         return table
