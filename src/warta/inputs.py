@@ -77,7 +77,12 @@ def read_bytes(
                     f"{target}: {info.st_size:,} bytes, more than the {limit:,} a {what} may have",
                     hint="split it into smaller files",
                 )
-            data = handle.read(limit + 1)
+            # Read what fstat announced (a read of ``limit + 1`` would allocate that much up
+            # front), then the rest if the file grew meanwhile, never past the limit.
+            want = min(info.st_size, limit) + 1
+            data = handle.read(want)
+            if len(data) == want and want <= limit:
+                data += handle.read(limit + 1 - want)
     except IsADirectoryError:
         raise error(f"{target}: is a folder, not a {what}", hint=f"give the path of a {what}") from None
     except FileNotFoundError:

@@ -8,6 +8,7 @@ from a folder the user gave goes through :func:`require_inside`; every destinati
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path, PurePosixPath
@@ -76,26 +77,37 @@ def is_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> boo
     return real == real_root or real_root in real.parents
 
 
+def real_folder(root: str | os.PathLike[str]) -> str:
+    """The real path of ``root`` (every symlink resolved), for :func:`require_inside`'s
+    ``real_root`` when many paths are checked against one folder."""
+    return os.path.realpath(root, strict=True)
+
+
 def require_inside(
-    root: str | os.PathLike[str], path: str | os.PathLike[str], *, what: str, error: type[WartaError] = InputError
+    root: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    what: str,
+    error: type[WartaError] = InputError,
+    real_root: str | None = None,
 ) -> Path:
-    """``path`` if it resolves inside ``root``; a symlink out of ``root`` or a loop is refused."""
+    """``path`` if it resolves inside ``root``; a symlink out of ``root`` or a loop is refused.
+
+    ``real_root`` is ``real_folder(root)`` when the caller already has it."""
     candidate = Path(path)
     try:
-        real_root = Path(root).resolve(strict=True)
-        real = candidate.resolve(strict=True)
-    except RuntimeError:
-        raise error(f"{what} {candidate}: symlink loop", hint="remove the link") from None
+        real_root = real_root or os.path.realpath(root, strict=True)
+        real = os.path.realpath(candidate, strict=True)
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             raise error(f"{what} {candidate}: symlink loop", hint="remove the link") from None
         raise error(f"{what} {candidate}: {exc.strerror or exc}") from None
-    if real != real_root and real_root not in real.parents:
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
         raise error(
             f"{what} {candidate} leads outside {root} (to {real})",
             hint=f"copy the file into {root} instead of linking to it",
         )
-    return real
+    return Path(real)
 
 
 def enclosing_release(path: str | os.PathLike[str]) -> Path | None:

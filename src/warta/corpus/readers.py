@@ -38,7 +38,7 @@ from pathlib import Path
 
 from warta.errors import InputError
 from warta.inputs import parse_json, read_bytes
-from warta.paths import require_inside
+from warta.paths import real_folder, require_inside
 
 SUPPORTED = (".txt", ".jsonl", ".html", ".htm")
 _ID_NAME = re.compile(r"\d+_(?P<id>[0-9a-f]{16})\.(?:txt|html?)")
@@ -306,11 +306,17 @@ def _read_jsonl(rel: str, data: bytes, on_problem: OnProblem | None) -> Iterator
 
 
 def read_file(
-    path: Path, rel: str, *, on_problem: OnProblem | None = None, root: Path | None = None
+    path: Path,
+    rel: str,
+    *,
+    on_problem: OnProblem | None = None,
+    root: Path | None = None,
+    real_root: str | None = None,
 ) -> Iterator[RawDocument]:
     """The documents in one raw file. Problems raise :class:`InputError`, or go to ``on_problem``.
 
-    With ``root`` (the raw folder), a file that resolves outside it is refused."""
+    With ``root`` (the raw folder), a file that resolves outside it is refused; ``real_root`` is
+    :func:`~warta.paths.real_folder` of it, when the caller reads many files."""
     suffix = path.suffix.lower()
     try:
         if _CONTROL.search(rel) or not _encodable(rel):
@@ -319,7 +325,7 @@ def read_file(
             raise _Bad(*_problem(rel, None, f"unsupported file type {suffix or '(no extension)'!r}", f"raw files must be one of {', '.join(SUPPORTED)}"))
         if root is not None:
             try:
-                require_inside(root, path, what="raw file")
+                require_inside(root, path, what="raw file", real_root=real_root)
             except InputError as error:
                 raise _Bad(*_problem(rel, None, _link_problem(error.message, Path(root).resolve()), "copy the file into the raw folder instead of linking to it")) from None
         try:
@@ -341,5 +347,10 @@ def read_file(
 def iter_raw(raw_dir: Path, *, on_problem: OnProblem | None = None, files: list[str] | None = None) -> Iterator[RawDocument]:
     """Stream every document of ``raw_dir`` in file order (and line order within JSONL)."""
     raw_dir = Path(raw_dir)
-    for rel in files if files is not None else list_raw_files(raw_dir, on_problem=on_problem):
-        yield from read_file(raw_dir / rel, rel, on_problem=on_problem, root=raw_dir)
+    names = files if files is not None else list_raw_files(raw_dir, on_problem=on_problem)
+    try:
+        real_root = real_folder(raw_dir)
+    except OSError as exc:
+        raise InputError(f"{raw_dir}: raw folder cannot be read ({exc.strerror or exc})") from None
+    for rel in names:
+        yield from read_file(raw_dir / rel, rel, on_problem=on_problem, root=raw_dir, real_root=real_root)
