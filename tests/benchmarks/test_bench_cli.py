@@ -110,6 +110,7 @@ def test_allow_missing(labeled_release: Path, tmp_path: Path, capsys: pytest.Cap
     code, out, _ = run(capsys, "score", "--task", "stance", "--gold", labeled_release, "--predictions", partial,
                        "--allow-missing", "--resamples", "20")
     assert code == 0 and "19 missing ids were scored as empty predictions" in out
+    assert "5 articles, 20 stance rows" in " ".join(out.split())
     code, _, err = run(capsys, "validate", partial, "--task", "stance", "--gold", labeled_release, "--max-bytes", "10")
     assert code == 2 and "over the limit of 10 bytes" in err
 

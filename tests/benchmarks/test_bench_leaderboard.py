@@ -53,7 +53,12 @@ def test_every_submission_is_rescored_and_ranked(board, leaderboard_inputs: tupl
     # 5 articles: the smallest possible p is 2 / 2^5 > 0.05, so no system is best or worse
     assert {e.status for e in ranked} == {"inseparable"}
     assert summarization.inseparable == "n = 5 documents cannot separate systems at α = 0.05"
-    assert tasks["stance"].inseparable == ""
+    # stance is tested over its 5 articles too (20 rows, but rows of one article are not independent)
+    stance = tasks["stance"]
+    assert stance.inseparable == "n = 5 documents cannot separate systems at α = 0.05"
+    assert {e.status for e in stance.entries} == {"inseparable"}
+    assert stance.size == "5 articles (20 stance rows)" and summarization.size == "5 articles"
+    assert all(e.results["n_documents"] == 5 for e in stance.entries)
     # every entry equals what `warta bench score` gives for the same file
     release, submissions = leaderboard_inputs
     gold = load_task_gold(release, "summarization")
@@ -68,7 +73,7 @@ def test_not_significantly_different_from_the_best(board) -> None:
 
     from warta.benchmarks.scoring import compare_results
 
-    checked = 0
+    checked = verified = 0
     for task in board.tasks:
         ranked = [e for e in task.entries if not e.oracle]
         best = ranked[0]
@@ -87,12 +92,14 @@ def test_not_significantly_different_from_the_best(board) -> None:
         reject, adjusted, _, _ = multipletests(raw, alpha=0.05, method="holm")
         for entry, p, r in zip(tested, adjusted, reject):
             assert entry.p_value == pytest.approx(p, rel=1e-12)
+            verified += 1
             if task.inseparable:
                 assert entry.status == "inseparable"
             else:
                 assert entry.status == ("worse" if r else "tied")
                 checked += 1
-    assert checked >= 1
+    # 5 articles cannot separate systems, so worse / tied are checked on synthetic entries below
+    assert verified >= 2 and checked == 0
     statuses = {e.status for t in board.tasks for e in t.entries}
     assert {"best", "oracle", "inseparable"} <= statuses
 
@@ -114,6 +121,13 @@ def test_inseparable_depends_on_documents_and_comparisons() -> None:
     assert [e.status for e in rank_task("x", entries(7, 3), compare=compare)] == ["best", "worse", "worse"]
     # one system alone is simply the best
     assert [e.status for e in rank_task("x", entries(2, 1), compare=compare)] == ["best"]
+    # two systems tied at the top are not tested, but 2 documents could not tell them apart either
+    tied = entries(2, 2)
+    tied[1].results["metrics"]["m"] = dict(tied[0].results["metrics"]["m"])
+    assert [e.status for e in rank_task("x", tied, compare=compare)] == ["inseparable", "inseparable"]
+    tied = entries(6, 2)
+    tied[1].results["metrics"]["m"] = dict(tied[0].results["metrics"]["m"])
+    assert [e.status for e in rank_task("x", tied, compare=compare)] == ["best", "best"]
 
 
 def _entry(system_id: str, value: float | None, oracle: bool = False) -> Entry:

@@ -44,7 +44,9 @@ def test_document_slices_add_up_and_equal_scoring_the_part_alone(
     predictions = {k: v for k, v in _predictions(gold, submissions / system / f"{task}.jsonl").items()}
     for name in DOCUMENT_SLICES:
         parts = results["slices"][name]
-        assert sum(p["n_documents"] for p in parts.values()) == results["n_documents"]
+        assert sum(p["n_documents"] for p in parts.values()) == results["n_documents"] == 5  # articles
+        if task == "stance":
+            assert sum(p["n_rows"] for p in parts.values()) == len(gold.rows) == 20
         for value, part in parts.items():
             fn = slices.DOCUMENT_SLICES[name]
             rows = [
@@ -56,7 +58,12 @@ def test_document_slices_add_up_and_equal_scoring_the_part_alone(
                 dataset_version=gold.version, manifest_sha256=gold.manifest_sha256,
                 source_entities=gold.source_entities or None if task == "summarization" else None,
             )
-            assert part["n_documents"] == len(rows) == alone["n_documents"]
+            articles = {slices.article_of(task, r["id"]) for r in rows}
+            assert part["n_documents"] == len(articles) == alone["n_documents"]
+            if task == "stance":  # every row of an article is in its article's part
+                assert part["n_rows"] == len(rows)
+            else:
+                assert "n_rows" not in part and len(rows) == len(articles)
             for metric, numbers in part["metrics"].items():
                 assert numbers["value"] == pytest.approx(alone["metrics"][metric]["value"], rel=1e-12, abs=1e-15), (name, value, metric)
 
@@ -175,9 +182,17 @@ def test_cutoff_before_and_after_the_seed_dates(tmp_path: Path) -> None:
 
 def test_cutoff_on_the_fixture_dates(leaderboard_inputs: tuple[Path, Path], tmp_path: Path) -> None:
     release, submissions = leaderboard_inputs
-    subs = _with_cutoff(submissions, tmp_path, {"lead-3": "2022-01-11"})
+    subs = _with_cutoff(submissions, tmp_path, {"lead-3": "2022-01-11", "tfidf-logreg": "2022-01-11"})
     board = build_leaderboard(release, subs, options=OPTIONS)
     lead = next(e for t in board.tasks for e in t.entries if e.system_id == "lead-3")
     parts = lead.results["slices"]["after_training_cutoff"]
     assert {k: v["n_documents"] for k, v in parts.items()} == {"after": 2, "on or before": 2, "unknown date": 1}
     assert sum(v["n_documents"] for v in parts.values()) == lead.results["n_documents"]
+    # stance: the same articles, with all of their rows
+    stance = next(e for t in board.tasks for e in t.entries if t.task == "stance" and e.system_id == "tfidf-logreg")
+    parts = stance.results["slices"]["after_training_cutoff"]
+    assert {k: v["n_documents"] for k, v in parts.items()} == {"after": 2, "on or before": 2, "unknown date": 1}
+    gold = load_task_gold(release, "stance")
+    after = [r for r in gold.rows if r["article_id"] in ("a03", "a04")]
+    assert parts["after"]["n_rows"] == len(after) and sum(v["n_rows"] for v in parts.values()) == len(gold.rows)
+    assert "on the 2 of 5 articles published later" in stance.cutoff_text

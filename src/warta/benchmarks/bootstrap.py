@@ -3,9 +3,11 @@
 Corpus scores are not means of per-document scores (a corpus F1 is computed from summed tp/fp/fn),
 so a resample is drawn over documents and the metric is recomputed from the resampled column sums:
 ``metric(W @ statistics)``, where row ``r`` of ``W`` counts how often each document was drawn in
-resample ``r``. The indices come from ``numpy.random.default_rng(seed).integers(0, n, (R, n))``,
-the same stream as sacreBLEU's ``rng.choice(n, size=(R, n))``, generated in blocks of rows (which
-gives the same numbers as one call) so memory stays bounded on large test sets.
+resample ``r``. A document is an article for every task: the rows of one stance article arrive
+summed into one row of statistics (:mod:`warta.benchmarks.units`), so they are drawn together.
+The indices come from ``numpy.random.default_rng(seed).integers(0, n, (R, n))``, the same stream as
+sacreBLEU's ``rng.choice(n, size=(R, n))``, generated in blocks of rows (which gives the same
+numbers as one call) so memory stays bounded on large test sets.
 
 The interval is the percentile interval (2.5th and 97.5th percentiles for ``alpha=0.05``, numpy's
 default linear interpolation) of the resampled metric; resamples where the metric is undefined are

@@ -16,8 +16,11 @@ others are ``tied`` (≈ best). When even the most extreme outcome could not rea
 ``n`` documents and ``m`` comparisons the smallest adjusted p is ``min(1, m * 2 / 2^n)``; 5
 documents or fewer never separate two systems at 0.05), no system is called best or worse: every
 ranked system is ``inseparable`` and the views say "n = 2 documents cannot separate systems at
-α = 0.05". Systems whose predictions are identical are detected and said to be so. Oracle systems
-(their ``meta.yaml`` says ``oracle: true``) are shown, marked, and neither ranked nor tested. A
+α = 0.05" (also when the systems tie, since with two systems or more there is at least one
+comparison to make). ``n`` counts articles for every task: a stance article's rows are resampled
+and swapped together (:mod:`warta.benchmarks.units`). Systems whose predictions are identical are
+detected and said to be so. Oracle systems (their ``meta.yaml`` says ``oracle: true``) are shown,
+marked, and neither ranked nor tested. A
 system whose ``meta.yaml`` gives a ``training_data_cutoff`` is also scored on the articles
 published after it (slice ``after_training_cutoff``), so a model that may have read the test
 articles is visible.
@@ -49,6 +52,7 @@ from warta.benchmarks import slices as slice_defs
 from warta.benchmarks.evaluate import load_task_gold, score_file
 from warta.benchmarks.significance import holm, smallest_p
 from warta.benchmarks.submissions import TASKS, SystemFolder, discover_systems
+from warta.benchmarks.units import stance_rows
 from warta.errors import InputError, OutputExistsError
 from warta.release import Release
 from warta.schema import LabelSchema, load_schema
@@ -69,9 +73,11 @@ TASK_ABOUT = {
     "summarization": "Abstractive or extractive summaries of each article, scored with ROUGE "
     "(F-measure, best over the references) with the Indonesian-aware tokenizer.",
 }
-TASK_UNITS = {"ner": "articles", "stance": "stance rows", "summarization": "articles"}
+#: What ``n`` counts: articles for every task (a stance article's rows are tested together, see
+#: :mod:`warta.benchmarks.units`).
+TASK_UNITS = {"ner": "articles", "stance": "articles", "summarization": "articles"}
 #: The unit in the sentence "n = 2 documents cannot separate systems".
-TASK_UNIT_SENTENCE = {"ner": "documents", "stance": "stance rows", "summarization": "documents"}
+TASK_UNIT_SENTENCE = {"ner": "documents", "stance": "documents", "summarization": "documents"}
 #: Slices shown on the page and in LEADERBOARD.md (all of them are in the results JSON).
 SLICE_TITLES = {
     "outlet": "Outlet",
@@ -173,6 +179,8 @@ class TaskBoard:
     title: str
     about: str
     unit: str
+    #: "2 articles", with the stance rows behind them for stance ("2 articles (9 stance rows)").
+    size: str
     primary_metric: str
     primary_label: str
     signature: str
@@ -307,7 +315,10 @@ def rank_task(
     for entry in tested:
         entry.status = "worse" if entry.p_value is not None and entry.p_value <= alpha else "tied"
     n_documents = best.results.get("n_documents") if best is not None else None
-    if best is not None and not separable(n_documents, len(tested), alpha):
+    # systems tied with the best are not tested, but on too few documents they could not be told
+    # apart from it either: with two or more ranked systems the family has at least one comparison
+    family = max(len(tested), 1 if len(ranked) > 1 else 0)
+    if best is not None and not separable(n_documents, family, alpha):
         for entry in ranked:
             entry.status = "inseparable"
     for entry in oracles:
@@ -523,11 +534,16 @@ def _task_board(task: str, gold: Any, entries: list[Entry], alpha: float = ALPHA
     inseparable = ""
     if any(e.status == "inseparable" for e in entries):
         inseparable = inseparable_sentence(n_documents, TASK_UNIT_SENTENCE[task], alpha)
+    size = f"{n_documents} {TASK_UNITS[task] if n_documents != 1 else TASK_UNITS[task].rstrip('s')}"
+    if task == "stance":
+        rows = stance_rows(results[0]["per_document"]["columns"], results[0]["per_document"]["values"])
+        size += f" ({rows} stance row{'' if rows == 1 else 's'})"
     return TaskBoard(
         task=task,
         title=TASK_TITLES[task],
         about=TASK_ABOUT[task],
         unit=TASK_UNITS[task],
+        size=size,
         primary_metric=primary,
         primary_label=dict(columns)[primary],
         signature=signature,

@@ -7,7 +7,7 @@ One object per (system, task, split)::
       "system": "lead-3",                      # or null when scored anonymously
       "task": "summarization",                 # ner | stance | summarization
       "split": "test",
-      "n_documents": 120,                      # scored rows (articles, or stance rows)
+      "n_documents": 120,                      # scored articles (the unit of intervals and tests)
       "signature": "task:summarization|metric:rougeL.f|tok:indonesian|stem:none|refs:max|boot:1000@seed12345|warta:1.0.0|data:1.0.0@abcdef123456",
       "signature_fields": {"task": "summarization", "metric": "rougeL.f", ...},
       "primary_metric": "rougeL.f",
@@ -28,7 +28,7 @@ One object per (system, task, split)::
                                                # summarization: "entity" (consistency) or nothing
       "confusion": {"labels": ["FAVOR", "AGAINST", "NONE"], "matrix": [[...], ...]},   # stance; else null
       "per_document": {                        # sufficient statistics, for paired significance tests
-        "ids": ["a1", "a2", ...],
+        "ids": ["a1", "a2", ...],              # article ids (stance: its rows' cells summed)
         "columns": ["strict.cor", "strict.inc", ...],
         "values": [[3, 0, ...], ...]           # one row per id, one value per column
       },
@@ -42,10 +42,13 @@ interval comes from too few documents or too few distinct resampled values
 were added within v1 and are optional, so older results files still load.
 Slices are declared in :mod:`warta.benchmarks.slices`; document slices (outlet, story, month, gold
 agreement, after a training cutoff) partition the documents, so their ``n_documents`` add up to the
-total; entity slices (entity type, seen in train) partition the gold entities
-(``n_gold_entities``). Every metric is a function of the column sums of ``per_document``
-(and of the number of documents), which is what makes bootstrap intervals and paired tests
-recomputable from the JSON alone. There are no timestamps: scoring the same inputs with the same
+total (stance parts also give ``n_rows``, the stance rows of their articles); entity slices (entity
+type, seen in train) partition the gold entities (``n_gold_entities``). ``per_document`` has one
+row per article for every task; a stance article's row sums the one-hot confusion cells of its
+stance rows (:mod:`warta.benchmarks.units`), so the articles, not the rows of one article, are
+what intervals and paired tests resample. Every metric is a function of the column sums of
+``per_document`` (and of the number of documents), which is what makes bootstrap intervals and
+paired tests recomputable from the JSON alone. There are no timestamps: scoring the same inputs with the same
 options gives the same bytes (:func:`dumps`). The JSON Schema is ``results.schema.json`` next to this
 module.
 """

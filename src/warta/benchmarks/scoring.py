@@ -22,7 +22,10 @@ Metric names (every one carries a 95% bootstrap interval over documents):
   (:mod:`.metrics.consistency`).
 
 Every metric is a function of the column sums of ``per_document`` (see :func:`metric_functions`), so
-:func:`compare_results` recomputes paired tests from two results files alone.
+:func:`compare_results` recomputes paired tests from two results files alone. ``per_document`` has
+one row per article for every task: a stance article's row is the sum of the confusion cells of its
+stance rows (:mod:`warta.benchmarks.units`), so intervals and tests resample articles, never rows of
+one article independently, and the scores are those of the row-level computation.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from warta.benchmarks import bootstrap, significance
+from warta.benchmarks import bootstrap, significance, units
 from warta.benchmarks import slices as slice_defs
 from warta.benchmarks.metrics import consistency as consistency_metrics
 from warta.benchmarks.metrics import iob as iob_metrics
@@ -435,6 +438,8 @@ def score_task(
     ``labels`` defaults to the packaged schema's entity (ner) or stance labels, in schema order.
     ``context`` (article metadata, gold provenance, train entities) enables the slices of
     :mod:`warta.benchmarks.slices`; without it ``slices`` is empty.
+    ``n_documents`` and ``per_document`` count articles: stance rows are summed per ``article_id``
+    (:mod:`warta.benchmarks.units`), articles in the order of their first row.
     """
     if task not in TASKS:
         raise InputError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
@@ -451,6 +456,8 @@ def score_task(
         wanted += [f"iob.{m}.{a}.{p}" for m in options.iob_modes for a in ("micro", "macro") for p in PRF_NAMES]
     elif task == "stance":
         stats, columns, extra = _score_stance(gold_rows, predictions, labels)
+        # one row of statistics per article, not per stance row (see warta.benchmarks.units)
+        ids, stats = units.sum_by_article([units.article_of_row(task, r) for r in gold_rows], stats)
         wanted = None
     else:
         stats, columns, extra = _score_summarization(gold_rows, predictions, options, source_entities, tagger)
@@ -469,10 +476,11 @@ def score_task(
     slices: dict[str, Any] = {}
     if context is not None:
         articles = [slice_defs.article_of(task, i) for i in ids]
+        rows = _rows_per_document(task, columns, stats)
         for name, fn in slice_defs.DOCUMENT_SLICES.items():
             if slice_defs.document_slice_available(name, context):
                 values = slice_defs.row_values(fn, articles, context)
-                slices[name] = document_slice_scores(stats, values, functions, options)
+                slices[name] = document_slice_scores(stats, values, functions, options, rows=rows)
         if task == "ner":
             for name, entity_fn in slice_defs.ENTITY_SLICES.items():
                 if slice_defs.entity_slice_available(name, context):
@@ -505,7 +513,12 @@ def score_task(
 # ----------------------------------------------------------------------------- slices
 
 
-UNITS = {"ner": "articles", "stance": "stance rows", "summarization": "articles"}
+UNITS = units.UNITS
+
+
+def _rows_per_document(task: str, columns: Sequence[str], stats: np.ndarray) -> np.ndarray | None:
+    """Stance rows of each article (slices report them next to the article count); ``None`` otherwise."""
+    return units.rows_per_article(columns, stats) if task == "stance" else None
 
 
 def interval_info(task: str, options: ScoreOptions) -> dict[str, Any]:
@@ -528,21 +541,30 @@ def _sorted_values(values: set[str]) -> list[str]:
 
 
 def document_slice_scores(
-    stats: np.ndarray, values: Sequence[str], functions: dict[str, MetricFn], options: ScoreOptions
+    stats: np.ndarray,
+    values: Sequence[str],
+    functions: dict[str, MetricFn],
+    options: ScoreOptions,
+    *,
+    rows: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Scores on the rows of each slice value (``values[i]`` is row ``i``'s value); counts add up."""
+    """Scores on the documents of each slice value (``values[i]`` is document ``i``'s); counts add up.
+
+    ``rows`` (stance: the stance rows of each article) adds ``n_rows`` to every part.
+    """
     stats = np.asarray(stats)
     labels = np.asarray(list(values), dtype=object)
     out: dict[str, Any] = {}
     for value in _sorted_values(set(values)):
-        rows = stats[labels == value]
+        chosen = labels == value
+        part = stats[chosen]
         intervals = bootstrap.bootstrap_intervals(
-            rows, functions, resamples=options.resamples, seed=options.seed, alpha=options.alpha
+            part, functions, resamples=options.resamples, seed=options.seed, alpha=options.alpha
         )
-        out[value] = {
-            "n_documents": int(rows.shape[0]),
-            "metrics": {name: interval.as_dict() for name, interval in intervals.items()},
-        }
+        out[value] = {"n_documents": int(part.shape[0])}
+        if rows is not None:
+            out[value]["n_rows"] = int(round(float(np.asarray(rows)[chosen].sum())))
+        out[value]["metrics"] = {name: interval.as_dict() for name, interval in intervals.items()}
     return out
 
 
@@ -603,13 +625,22 @@ def results_document_slice(
     options: ScoreOptions,
 ) -> dict[str, Any]:
     """A document slice of an existing results dict, from its per-document statistics alone."""
+    task = results["task"]
+    ids, stats = _document_statistics(results)
+    columns = results["per_document"]["columns"]
+    functions = metric_functions(task, columns)
+    functions = {name: functions[name] for name in results["metrics"] if name in functions}
+    articles = [slice_defs.article_of(task, i) for i in ids]
+    values = slice_defs.row_values(slice_fn, articles, context)
+    rows = _rows_per_document(task, columns, stats)
+    return _clean(document_slice_scores(stats, values, functions, options, rows=rows))
+
+
+def _document_statistics(results: dict[str, Any]) -> tuple[list[str], np.ndarray]:
+    """Ids and per-document statistics of a results dict, one row per article (:mod:`.units`)."""
     per_doc = results["per_document"]
     stats = np.asarray(per_doc["values"], dtype=np.float64).reshape(len(per_doc["ids"]), len(per_doc["columns"]))
-    functions = metric_functions(results["task"], per_doc["columns"])
-    functions = {name: functions[name] for name in results["metrics"] if name in functions}
-    articles = [slice_defs.article_of(results["task"], i) for i in per_doc["ids"]]
-    values = slice_defs.row_values(slice_fn, articles, context)
-    return _clean(document_slice_scores(stats, values, functions, options))
+    return units.document_statistics(results["task"], per_doc["ids"], stats)
 
 
 # ----------------------------------------------------------------------------- comparison
@@ -656,12 +687,12 @@ def compare_results(
     pa, pb = a["per_document"], b["per_document"]
     if pa["columns"] != pb["columns"]:
         raise InputError("cannot compare: the two results keep different per-document statistics")
-    if set(pa["ids"]) != set(pb["ids"]) or len(pa["ids"]) != len(pb["ids"]):
+    ids_a, stats_a = _document_statistics(a)
+    ids_b, values_b = _document_statistics(b)
+    if set(ids_a) != set(ids_b) or len(ids_a) != len(ids_b):
         raise InputError("cannot compare: the two results cover different documents")
-    stats_a = np.asarray(pa["values"], dtype=np.float64).reshape(len(pa["ids"]), len(pa["columns"]))
-    row_of_b = {doc_id: i for i, doc_id in enumerate(pb["ids"])}
-    values_b = np.asarray(pb["values"], dtype=np.float64).reshape(len(pb["ids"]), len(pb["columns"]))
-    stats_b = values_b[[row_of_b[doc_id] for doc_id in pa["ids"]]] if len(pa["ids"]) else values_b
+    row_of_b = {doc_id: i for i, doc_id in enumerate(ids_b)}
+    stats_b = values_b[[row_of_b[doc_id] for doc_id in ids_a]] if len(ids_a) else values_b
     functions = metric_functions(a["task"], pa["columns"])
     metric_names = [m for m in a["metrics"] if m in b["metrics"] and m in functions]
     if metrics is not None:

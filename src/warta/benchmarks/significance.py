@@ -1,7 +1,9 @@
 """Paired significance tests between two systems scored on the same documents.
 
 All of them work on per-document sufficient statistics, so any corpus metric (micro F1 from summed
-counts, mean ROUGE) is recomputed exactly on every trial:
+counts, mean ROUGE) is recomputed exactly on every trial. A document is an article for every task
+(a stance article's rows are summed into one row, :mod:`warta.benchmarks.units`), so ``n`` below is
+the number of articles and an article's rows are always swapped together:
 
 * **paired permutation (sign-flip) test**, the leaderboard's test (:func:`paired_permutation_all`):
   under the null hypothesis the two systems are exchangeable on every document, so swapping their

@@ -3,8 +3,8 @@
 Every slice is declared here, as one function, and nowhere else:
 
 * a **document slice** maps an article (:class:`DocumentInfo`) to the slice value it belongs to
-  (``"unknown"`` when the release does not say), so its values partition the scored rows and their
-  counts add up to the whole;
+  (``"unknown"`` when the release does not say), so its values partition the scored articles and
+  their counts add up to the whole (for stance, every row of an article is in its article's part);
 * an **entity slice** maps a span (its surface text and label) to a value; a NER system is scored on
   the gold and predicted spans of each value separately, so the values partition the gold (and the
   predicted) entities.
@@ -190,10 +190,11 @@ def after_cutoff(cutoff: str | dt.date) -> DocumentSlice:
 def row_values(
     slice_fn: DocumentSlice, article_of_row: list[str], context: SliceContext
 ) -> list[str]:
-    """The slice value of every scored row (rows of an article share its value)."""
+    """The slice value of every scored row or article (rows of an article share its value)."""
     return [slice_fn(context.documents.get(a) or DocumentInfo(a)) for a in article_of_row]
 
 
 def article_of(task: str, row_id: str) -> str:
-    """The article a scored row belongs to (stance row ids are ``<article>:<target>[:<actor>]``)."""
+    """The article a scored row belongs to (stance row ids are ``<article>:<target>[:<actor>]``;
+    an article id is its own article)."""
     return row_id.split(":", 1)[0] if task == "stance" else row_id

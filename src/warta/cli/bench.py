@@ -56,11 +56,24 @@ def _fmt(value: Any) -> str:
     return "–" if value is None else f"{value:.4f}"
 
 
+def _size(results: dict[str, Any]) -> str:
+    """``2 articles``, for stance with the rows behind them: ``2 articles, 9 stance rows``."""
+    from warta.benchmarks.units import stance_rows
+
+    n = results["n_documents"]
+    text = f"{n} article{'' if n == 1 else 's'}"
+    if results["task"] == "stance":
+        per_doc = results["per_document"]
+        rows = stance_rows(per_doc["columns"], per_doc["values"])
+        text += f", {rows} stance row{'' if rows == 1 else 's'}"
+    return text
+
+
 def _results_table(results: dict[str, Any]) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=escape(f"{results['task']} · {results.get('system') or 'submission'} · {results['split']} ({results['n_documents']} rows)"))
+    table = Table(title=escape(f"{results['task']} · {results.get('system') or 'submission'} · {results['split']} ({_size(results)})"))
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("95% CI", justify="right")

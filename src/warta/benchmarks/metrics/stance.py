@@ -19,8 +19,9 @@ wrong: it counts as a false negative of its gold label and in the denominator of
 no class's false positive, and is kept outside the square confusion matrix (``gold>-`` columns).
 
 The per-item sufficient statistics are one-hot confusion cells (``gold>pred`` columns, then
-``gold>-``), so bootstrap resamples and paired tests recompute every score from a resampled
-confusion matrix.
+``gold>-``). Scoring sums them per article (:mod:`warta.benchmarks.units`), and every score is a
+function of summed cells, so bootstrap resamples and paired tests over articles recompute every
+score from a resampled confusion matrix, and the full-data scores equal the row-level ones.
 """
 
 from __future__ import annotations
