@@ -17,7 +17,7 @@ from warta.corpus import rules
 from warta.corpus.clean import Cleaned, clean
 from warta.corpus.dates import parse_datetime
 from warta.corpus.dedup import mark_duplicates
-from warta.corpus.readers import Problem, RawDocument, iter_raw, list_raw_files
+from warta.corpus.readers import Problem, RawDocument, iter_raw, list_raw_files, raw_root
 from warta.corpus.settings import CorpusSettings, load_settings
 from warta.corpus.splits import assign_splits
 from warta.corpus.stories import assign_stories
@@ -126,9 +126,10 @@ def iter_articles(
 
         bar = tqdm(files, desc="ingest", unit="file")
         iterable = bar
+    real_root = raw_root(raw_dir)
     try:
         for path in iterable:
-            for doc in iter_raw(raw_dir, on_problem=handler, files=[path]):
+            for doc in iter_raw(raw_dir, on_problem=handler, files=[path], real_root=real_root):
                 try:
                     yield article_from_raw(doc, settings)
                 except InputError as error:

@@ -344,13 +344,26 @@ def read_file(
         on_problem(bad.problem, bad.error)
 
 
-def iter_raw(raw_dir: Path, *, on_problem: OnProblem | None = None, files: list[str] | None = None) -> Iterator[RawDocument]:
-    """Stream every document of ``raw_dir`` in file order (and line order within JSONL)."""
-    raw_dir = Path(raw_dir)
-    names = files if files is not None else list_raw_files(raw_dir, on_problem=on_problem)
+def raw_root(raw_dir: Path) -> str:
+    """The real path of the raw folder, which every raw file must resolve inside."""
     try:
-        real_root = real_folder(raw_dir)
+        return real_folder(raw_dir)
     except OSError as exc:
         raise InputError(f"{raw_dir}: raw folder cannot be read ({exc.strerror or exc})") from None
+
+
+def iter_raw(
+    raw_dir: Path,
+    *,
+    on_problem: OnProblem | None = None,
+    files: list[str] | None = None,
+    real_root: str | None = None,
+) -> Iterator[RawDocument]:
+    """Stream every document of ``raw_dir`` in file order (and line order within JSONL).
+
+    ``real_root`` is :func:`raw_root` of ``raw_dir``, when the caller already has it."""
+    raw_dir = Path(raw_dir)
+    names = files if files is not None else list_raw_files(raw_dir, on_problem=on_problem)
+    real_root = real_root or raw_root(raw_dir)
     for rel in names:
         yield from read_file(raw_dir / rel, rel, on_problem=on_problem, root=raw_dir, real_root=real_root)
