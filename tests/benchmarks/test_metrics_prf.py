@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from warta.benchmarks.prf import PRF, f1_from, macro
+from warta.prf import PRF, f1_from, macro
 
 
 def test_counts_add_up_and_micro_is_a_sum() -> None:

@@ -36,7 +36,7 @@ One object per (system, task, split)::
     }
 
 ``value``, ``ci_low`` and ``ci_high`` are ``null`` when a metric is undefined (see
-:mod:`warta.benchmarks.prf`). ``ci_informative`` is false, with the reason in ``ci_note``, when the
+:mod:`warta.prf`). ``ci_informative`` is false, with the reason in ``ci_note``, when the
 interval comes from too few documents or too few distinct resampled values
 (:func:`warta.benchmarks.bootstrap.judge_interval`). ``interval``, ``slices`` and the two ``ci_`` keys
 were added within v1 and are optional, so older results files still load.

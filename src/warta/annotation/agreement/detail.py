@@ -34,6 +34,7 @@ from warta.annotation.agreement.report import Estimate, SpanAgreement
 from warta.annotation.agreement.spans import SpanCounts, span_counts
 from warta.annotation.agreement.unitizing import UnitizingAlpha, unitizing_alpha
 from warta.annotation.agreement.units import OUTSIDE, DocumentAnnotations, token_labels
+from warta.prf import PRF
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,20 @@ class GoldComparison:
     fn: int
 
     @property
+    def counts(self) -> PRF:
+        return PRF(self.tp, self.fp, self.fn)
+
+    @property
     def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        return self.counts.precision
 
     @property
     def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        return self.counts.recall
 
     @property
     def f1(self) -> float | None:
-        total = 2 * self.tp + self.fp + self.fn
-        return 2 * self.tp / total if total else None
+        return self.counts.f1
 
     def to_dict(self) -> dict[str, Any]:
         return {

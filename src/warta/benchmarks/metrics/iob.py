@@ -31,7 +31,7 @@ from itertools import chain
 
 import numpy as np
 
-from warta.benchmarks.prf import PRF, macro_prf
+from warta.prf import PRF, macro_prf
 from warta.spans import EntitySpan
 from warta.tokenize import entity_token_spans, iob2_tags
 

@@ -13,7 +13,7 @@ prediction); ``possible = COR + INC + PAR + MIS`` (gold count), ``actual = COR +
 
 ``precision = (COR + 0.5 PAR) / actual``, ``recall = (COR + 0.5 PAR) / possible`` (PAR is 0 except in
 ``partial``), ``F1 = 2PR / (P + R)``. Undefined values are ``None`` where nervaluate reports 0 (see
-:mod:`warta.benchmarks.prf`). Two spans overlap when they share at least one character and, as in
+:mod:`warta.prf`). Two spans overlap when they share at least one character and, as in
 nervaluate with its default ``min_overlap_percentage=1.0``, the shared characters are at least 1 % of
 the gold span's length.
 
@@ -56,7 +56,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from warta.benchmarks.prf import f1_from, macro_prf, safe_div
+from warta.prf import f1_from, macro_prf, safe_div
 
 SCHEMAS = ("strict", "exact", "partial", "type")
 CATEGORIES = ("cor", "inc", "par", "mis", "spu")

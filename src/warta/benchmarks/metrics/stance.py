@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from warta.benchmarks.prf import PRF
+from warta.prf import PRF
 
 FAVOR, AGAINST = "FAVOR", "AGAINST"
 

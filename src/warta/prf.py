@@ -1,7 +1,8 @@
 """Counts that add up: true positives, false positives, false negatives.
 
 In the spirit of spaCy's ``PRFScore``: micro averages, per-type scores, per-document shards and
-bootstrap resamples are all sums of :class:`PRF` counts followed by one division.
+bootstrap resamples are all sums of :class:`PRF` counts followed by one division. Benchmark scoring
+and the annotators-against-gold comparison of agreement use the same counts, so their figures agree.
 
 Undefined values are ``None``, never a silent 0:
 
