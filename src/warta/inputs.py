@@ -473,6 +473,22 @@ def read_parquet_metadata(path: str | os.PathLike[str]) -> Any:
     return open_parquet(path).metadata
 
 
+# -------------------------------------------------------------------------------------------- NumPy
+
+
+def read_npy(path: str | os.PathLike[str], *, mmap: bool = False, hint: str | None = None, error: ErrorType = InputError) -> Any:
+    """A ``.npy`` array (never a pickle), memory-mapped with ``mmap``; a damaged file is named."""
+    import numpy as np
+
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError:
+        raise error(f"{path}: missing", hint=hint) from None
+    except (OSError, ValueError, EOFError) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise error(f"{path}: not a readable array ({reason})", hint=hint) from None
+
+
 # -------------------------------------------------------------------------------------------- shapes
 
 

@@ -20,6 +20,7 @@ from warta.inputs import (
     parse_yaml,
     read_bytes,
     read_json,
+    read_npy,
     read_parquet,
     read_text,
     read_yaml,
@@ -124,6 +125,23 @@ def _parquet(tmp_path: Path) -> Path:
     table = pa.table({"text": [f"row {i} " * 50 for i in range(2_000)]})
     pq.write_table(table, path, compression="zstd", row_group_size=500)
     return path
+
+
+def test_npy_arrays_are_read_and_damage_or_pickles_are_named(tmp_path: Path) -> None:
+    import numpy as np
+
+    good = tmp_path / "good.npy"
+    np.save(good, np.arange(5, dtype=np.int64))
+    assert read_npy(good).tolist() == [0, 1, 2, 3, 4]
+    assert read_npy(good, mmap=True)[3] == 3
+    truncated = tmp_path / "truncated.npy"
+    truncated.write_bytes(good.read_bytes()[:-9])
+    pickled = tmp_path / "pickled.npy"
+    np.save(pickled, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    for path in (truncated, pickled, tmp_path / "missing.npy", tmp_path):
+        with pytest.raises(InputError, match=str(path.name)) as info:
+            read_npy(path, hint="rebuild it")
+        assert info.value.hint == "rebuild it"
 
 
 def test_corrupt_parquet_is_a_release_error(tmp_path: Path) -> None:

@@ -216,3 +216,16 @@ def test_streaming_diff_equals_the_indexed_diff(raw: Path, reference: Path, tmp_
     added, removed, changed = diff_module._indexed(old, new)
     assert (result["added"], result["removed"], result["changed"]) == (added, removed, changed)
     assert len(removed) >= 15 and len(added) >= 12 and changed
+
+
+def test_a_damaged_array_in_the_work_folder_is_named_on_resume(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(steps, "band_step", lambda task: (_ for _ in ()).throw(RuntimeError("killed")))
+    with pytest.raises(RuntimeError):
+        build(raw, tmp_path / "public", batch_bytes=500_000, **options(tmp_path))
+    monkeypatch.undo()
+    signature = steps.batch_paths(work_folder(tmp_path / "public"), 0)["sig"]
+    signature.write_bytes(signature.read_bytes()[:100])
+    with pytest.raises(InputError, match=signature.name) as info:
+        build(raw, tmp_path / "public", batch_bytes=500_000, resume=True, **options(tmp_path))
+    assert "work folder is damaged" in (info.value.hint or "")
+    assert not (tmp_path / "public").exists()

@@ -97,6 +97,36 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
+def band_key(rows, band: int):  # noqa: ANN001, ANN201 - numpy arrays
+    """The LSH bucket key of ``band`` for each signature: its rows folded FNV-style, seeded by the band."""
+    import numpy as np
+
+    key = np.full(len(rows), band + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in range(rows.shape[1]):
+            key = key * np.uint64(0x100000001B3) ^ rows[:, column].astype(np.uint64)
+    return key
+
+
+def equal_runs(keys):  # noqa: ANN001, ANN201 - numpy arrays
+    """Index arrays of the runs of equal keys (two or more), each in increasing index order."""
+    import numpy as np
+
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if not len(same):
+        return
+    # Split the positions of repeated keys into runs of consecutive positions.
+    starts = same[np.concatenate(([True], np.diff(same) != 1))]
+    n = len(keys)
+    for start in starts:
+        stop = start + 1
+        while stop < n and ordered[stop] == ordered[start]:
+            stop += 1
+        yield order[start:stop]
+
+
 #: Articles in one LSH bucket compared with at most this many earlier members of the bucket.
 MAX_BUCKET_COMPARISONS = 16
 _CHUNK = 4096
@@ -209,42 +239,25 @@ class Deduplicator:
                     ra, rb = rb, ra
                 parent[rb] = ra
 
-        def runs(keys):
-            order = np.argsort(keys, kind="stable")
-            ordered = keys[order]
-            same = np.flatnonzero(ordered[1:] == ordered[:-1])
-            if not len(same):
-                return
-            # Split the positions of repeated keys into runs of consecutive positions.
-            starts = same[np.concatenate(([True], np.diff(same) != 1))]
-            for start in starts:
-                stop = start + 1
-                while stop < n and ordered[stop] == ordered[start]:
-                    stop += 1
-                yield order[start:stop]
 
-        for members in runs(self._exact[:n]):
+        for members in equal_runs(self._exact[:n]):
             for other in members[1:]:
                 union(int(members[0]), int(other))
 
         threshold = self.settings.threshold
-        with np.errstate(over="ignore"):
-            for band in range(self.bands):
-                keys = np.empty(n, dtype=np.uint64)
-                for number, block in enumerate(blocks):
-                    rows = block[: min(_CHUNK, n - number * _CHUNK), band * self.rows : (band + 1) * self.rows]
-                    key = np.full(len(rows), band + 1, dtype=np.uint64)
-                    for column in range(rows.shape[1]):
-                        key = key * np.uint64(0x100000001B3) ^ rows[:, column].astype(np.uint64)
-                    keys[number * _CHUNK : number * _CHUNK + len(rows)] = key
-                for members in runs(keys):
-                    for j in range(1, len(members)):
-                        current = int(members[j])
-                        earlier = members[max(0, j - MAX_BUCKET_COMPARISONS) : j]
-                        mine = blocks[current // _CHUNK][current % _CHUNK]
-                        similar = (signatures_of(earlier) == mine).mean(axis=1) >= threshold
-                        for other in earlier[similar]:
-                            union(current, int(other))
+        for band in range(self.bands):
+            keys = np.empty(n, dtype=np.uint64)
+            for number, block in enumerate(blocks):
+                rows = block[: min(_CHUNK, n - number * _CHUNK), band * self.rows : (band + 1) * self.rows]
+                keys[number * _CHUNK : number * _CHUNK + len(rows)] = band_key(rows, band)
+            for members in equal_runs(keys):
+                for j in range(1, len(members)):
+                    current = int(members[j])
+                    earlier = members[max(0, j - MAX_BUCKET_COMPARISONS) : j]
+                    mine = blocks[current // _CHUNK][current % _CHUNK]
+                    similar = (signatures_of(earlier) == mine).mean(axis=1) >= threshold
+                    for other in earlier[similar]:
+                        union(current, int(other))
         return {ids[i]: ids[find(i)] for i in range(n) if find(i) != i}
 
 

@@ -46,7 +46,7 @@ from warta.corpus.labeled import check_gold, labeled_rows
 from warta.corpus.readers import Problem, list_raw_files
 from warta.corpus.settings import CorpusSettings, load_settings
 from warta.errors import InputError, OutputExistsError, WartaError
-from warta.inputs import read_parquet
+from warta.inputs import read_bytes, read_parquet
 from warta.release import shard_name
 
 #: A read task gets raw files up to this many bytes (its spill is about twice that, in Arrow).
@@ -131,7 +131,7 @@ def build(
         "inputs": _inputs_key(raw_dir, files),
         "version": version,
         "settings": json.loads(json.dumps(settings, default=lambda o: o.__dict__, sort_keys=True)),
-        "sources": hashlib.sha256(Path(sources_path).read_bytes()).hexdigest() if sources_path is not None else None,
+        "sources": hashlib.sha256(read_bytes(sources_path, what="sources file")).hexdigest() if sources_path is not None else None,
         "skip_bad": skip_bad,
         "gold": sorted(opts.gold.files.items()) if opts.gold is not None else None,
         "hidden": opts.hidden,
@@ -497,7 +497,7 @@ def _raw_sources(work: Path, counts: list[int]):  # noqa: ANN202
     """The manifest's ``raw_sources`` in their order (source file, line): the read order."""
     import numpy as np
 
-    keep_rank = np.load(work / "plan" / "keep_rank.npy", mmap_mode="r")
+    keep_rank = steps.read_array(work / "plan" / "keep_rank.npy", mmap=True)
     offset = 0
     for index, count in enumerate(counts):
         table = read_parquet(steps.batch_paths(work, index)["fp"], columns=["id", "source_file", "raw_sha256"])

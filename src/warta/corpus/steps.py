@@ -52,6 +52,11 @@ def read_json(path: Path) -> Any:
     return inputs.read_json(path, hint=_DAMAGED_WORK)
 
 
+def read_array(path: Path, *, mmap: bool = False) -> Any:
+    """A ``.npy`` array of the work folder (signatures, ranks), through the shared reader."""
+    return inputs.read_npy(path, mmap=mmap, hint=_DAMAGED_WORK)
+
+
 _DAMAGED_WORK = "the build's work folder is damaged; remove it and build again without --resume"
 
 
@@ -232,24 +237,6 @@ class BandTask:
     counts: tuple[int, ...]  # articles per read batch (fingerprint rows)
 
 
-def _runs(keys):  # noqa: ANN001, ANN202
-    """Index arrays of the runs of equal keys, each in increasing index order (stable sort)."""
-    import numpy as np
-
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    same = np.flatnonzero(ordered[1:] == ordered[:-1])
-    if not len(same):
-        return
-    starts = same[np.concatenate(([True], np.diff(same) != 1))]
-    n = len(keys)
-    for start in starts:
-        stop = start + 1
-        while stop < n and ordered[stop] == ordered[start]:
-            stop += 1
-        yield order[start:stop]
-
-
 def band_step(task: BandTask) -> Any:
     """Confirmed near-duplicate edges (rank pairs) from the given LSH bands.
 
@@ -260,33 +247,28 @@ def band_step(task: BandTask) -> Any:
     """
     import numpy as np
 
-    from warta.corpus.dedup import MAX_BUCKET_COMPARISONS
+    from warta.corpus.dedup import MAX_BUCKET_COMPARISONS, band_key, equal_runs
 
     plan = Path(task.work) / "plan"
-    rank = np.load(plan / "rank.npy")  # fingerprint row -> rank among participating articles, -1 if none
+    rank = read_array(plan / "rank.npy")  # fingerprint row -> rank among participating articles, -1 if none
     n = int(rank.max()) + 1 if len(rank) else 0
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     keys = np.zeros((len(task.bands), n), dtype=np.uint64)
     offset = 0
     r = task.rows_per_band
-    with np.errstate(over="ignore"):
-        for index, count in enumerate(task.counts):
-            sig = np.load(batch_paths(task.work, index)["sig"], mmap_mode="r")
-            ranks = rank[offset : offset + count]
-            present = ranks >= 0
-            block = np.asarray(sig[present])
-            for k, band in enumerate(task.bands):
-                rows = block[:, band * r : (band + 1) * r]
-                key = np.full(len(rows), band + 1, dtype=np.uint64)
-                for column in range(rows.shape[1]):
-                    key = key * np.uint64(0x100000001B3) ^ rows[:, column].astype(np.uint64)
-                keys[k, ranks[present]] = key
-            offset += count
-            del sig, block
+    for index, count in enumerate(task.counts):
+        sig = read_array(batch_paths(task.work, index)["sig"], mmap=True)
+        ranks = rank[offset : offset + count]
+        present = ranks >= 0
+        block = np.asarray(sig[present])
+        for k, band in enumerate(task.bands):
+            keys[k, ranks[present]] = band_key(block[:, band * r : (band + 1) * r], band)
+        offset += count
+        del sig, block
     pairs: list[Any] = []
     for k in range(len(task.bands)):
-        for members in _runs(keys[k]):
+        for members in equal_runs(keys[k]):
             # member j against the MAX_BUCKET_COMPARISONS members before it in the bucket
             for d in range(1, min(MAX_BUCKET_COMPARISONS, len(members) - 1) + 1):
                 pairs.append(np.stack([members[d:], members[:-d]], axis=1))
@@ -312,7 +294,7 @@ def _signatures_of(task: BandTask, rank: Any, wanted: Any) -> Any:
         ranks = rank[offset : offset + count]
         hit = np.flatnonzero(np.isin(ranks, wanted))
         if len(hit):
-            sig = np.load(batch_paths(task.work, index)["sig"], mmap_mode="r")
+            sig = read_array(batch_paths(task.work, index)["sig"], mmap=True)
             if out is None:
                 out = np.zeros((len(wanted), sig.shape[1]), dtype=np.uint32)
             out[np.searchsorted(wanted, ranks[hit])] = sig[hit]
@@ -348,7 +330,7 @@ def story_step(task: StoryTask) -> Any:
 
     from warta.corpus.stories import MAX_POSTINGS
 
-    rank = np.load(Path(task.work) / "plan" / "keep_rank.npy", mmap_mode="r")
+    rank = read_array(Path(task.work) / "plan" / "keep_rank.npy", mmap=True)
     lo = task.first_day - task.window
     # Compact CSR of the articles in range: (day, rank) sorted, term hashes in one flat array.
     days_parts, ranks_parts, lengths_parts, values_parts = [], [], [], []
