@@ -27,17 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from warta.corpus.synthetic import MONTHS, WORDS
+
 PLACES = ["Jakarta", "Bandung", "Surabaya", "Medan", "Makassar", "Washington", "Brussel", "Jenewa", "Kuala Lumpur"]
 PEOPLE = ["Joko Widodo", "Ganjar Pranowo", "Anies Baswedan", "Sri Mulyani", "Budi Gunadi Sadikin", "Jen Psaki",
           "Jens Stoltenberg", "Basuki Hadimuljono", "Retno Marsudi", "Mahfud MD", "Tri Adhianto"]  # fmt: skip
 ORGS = ["DPR", "KPU", "Bawaslu", "NATO", "PBB", "BPBD", "Kementerian PUPR", "Bank Indonesia", "OJK", "KPK", "Polri"]
-WORDS = (
-    "pemerintah akan segera menyiapkan anggaran tambahan untuk membantu warga yang terdampak bencana di wilayah "
-    "tersebut sementara itu harga bahan pokok di pasar tradisional terus naik menjelang akhir tahun kata pedagang "
-    "setempat rapat koordinasi digelar bersama kepala daerah dan aparat keamanan untuk membahas langkah berikutnya "
-    "menurut data terbaru jumlah kasus menurun dibanding pekan lalu namun masyarakat diminta tetap waspada"
-).split()
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 NOISE = [
     "Bagaimana tanggapan anda mengenai artikel ini?", "LEAVE A COMMENT", "LOADING", "unblock notif",

@@ -473,23 +473,13 @@ def build_release(
     return BuildReport(out, version, writer.counts, files, private_done, pw.counts if pw is not None else {})
 
 
-def build_from_raw(
-    raw_dir: str | Path,
-    out: str | Path,
-    *,
-    version: str,
-    settings_path: str | Path | None = None,
-    sources_path: str | Path | None = None,
-    skip_bad: bool = False,
-    progress: bool = False,
-    **options: Any,
-) -> tuple[BuildReport, list[Any]]:
-    """Ingest ``raw_dir`` and build the release, streaming (see :func:`warta.corpus.pipeline.build`);
-    returns the report and the skipped inputs.
+def build_from_raw(raw_dir: str | Path, out: str | Path, **options: Any) -> tuple[BuildReport, list[Any]]:
+    """Ingest ``raw_dir`` and build the release, streaming: :func:`warta.corpus.pipeline.build`
+    (whose options these are); returns the report and the skipped inputs.
 
     Everything that can be refused is checked before the first byte is written (version, output
     folders, gold against the texts), so a refusal leaves nothing behind.
     """
     from warta.corpus.pipeline import build
 
-    return build(raw_dir, out, version=version, settings_path=settings_path, sources_path=sources_path, skip_bad=skip_bad, progress=progress, **options)
+    return build(raw_dir, out, **options)

@@ -102,16 +102,7 @@ class GoldComparison:
         return self.counts.f1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "annotator": self.annotator,
-            "documents": self.documents,
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-        }
+        return {"annotator": self.annotator, "documents": self.documents, **self.counts.as_dict()}
 
 
 @dataclass
