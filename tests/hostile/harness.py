@@ -94,6 +94,27 @@ def copy_release(destination: Path, source: Path = SEED_RELEASE) -> Path:
     return destination
 
 
+#: The ways :func:`tamper` damages a file of a release.
+TAMPERING = ("flipped-byte", "missing-file", "appended", "replaced-by-folder")
+
+
+def tamper(path: Path, how: str) -> None:
+    """Damage one file of a release copy the way ``how`` (one of :data:`TAMPERING`) says."""
+    if how == "flipped-byte":
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+    elif how == "missing-file":
+        path.unlink()
+    elif how == "appended":
+        path.write_bytes(path.read_bytes() + b"\0")
+    elif how == "replaced-by-folder":
+        path.unlink()
+        path.mkdir()
+    else:
+        raise ValueError(how)
+
+
 def refresh_manifest_entry(release: Path, relative: str) -> None:
     """Fix a file's SHA-256 and size in the manifest after changing it: the lie verify must catch."""
     import json

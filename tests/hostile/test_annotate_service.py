@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.fake_service import fake_service
-from tests.hostile.harness import SEED_RELEASE, Case, copy_release
+from tests.hostile.harness import SEED_RELEASE, Case, copy_release, tamper
 
 SECRET = "hostile-secret-key-0123456789"
 COMMANDS = ("push", "pull", "status")
@@ -135,15 +135,7 @@ def test_pull_refuses_release_destinations(target: str, release: Path, tmp_path:
 
 def _tampered(tmp: Path, how: str) -> Path:
     folder = copy_release(tmp / f"tampered-{how}")
-    shard = folder / "documents" / "test-00000-of-00001.parquet"
-    if how == "flipped-byte":
-        data = bytearray(shard.read_bytes())
-        data[len(data) // 2] ^= 0xFF
-        shard.write_bytes(bytes(data))
-    elif how == "missing-file":
-        shard.unlink()
-    elif how == "appended":
-        shard.write_bytes(shard.read_bytes() + b"\0")
+    tamper(folder / "documents" / "test-00000-of-00001.parquet", how)
     return folder
 
 

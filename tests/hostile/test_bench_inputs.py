@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.harness import BAD_UTF8, DEEP_JSON, HUGE_INT, REPO, SEED_RELEASE, YAML_BOMB, Case, copy_release, run
+from tests.hostile.harness import BAD_UTF8, DEEP_JSON, HUGE_INT, REPO, SEED_RELEASE, TAMPERING, YAML_BOMB, Case, copy_release, run, tamper
 
 SUBMISSIONS = REPO / "benchmarks" / "submissions"
 NER = SUBMISSIONS / "gazetteer-tagger" / "ner.jsonl"
@@ -268,29 +268,11 @@ def test_release_destinations_are_refused(name: str, release: Path, tmp_path: Pa
     Case(name, args, 4, rf"{command}: refusing to write to .*release folder {release}", watch=[release.parent]).check(capsys)
 
 
-def _tamper(folder: Path, how: str) -> None:
-    shard = folder / "ner" / "test-00000-of-00001.parquet"
-    if how == "flipped-byte":
-        data = bytearray(shard.read_bytes())
-        data[len(data) // 2] ^= 0xFF
-        shard.write_bytes(bytes(data))
-    elif how == "missing-file":
-        shard.unlink()
-    elif how == "appended":
-        shard.write_bytes(shard.read_bytes() + b"\0")
-    elif how == "replaced-by-folder":
-        shard.unlink()
-        shard.mkdir()
-
-
-TAMPERING = ["flipped-byte", "missing-file", "appended", "replaced-by-folder"]
-
-
 @pytest.mark.parametrize("command", ["validate", "score", "leaderboard"])
 @pytest.mark.parametrize("how", TAMPERING)
 def test_tampered_releases_are_refused(command: str, how: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = copy_release(tmp_path / "release")
-    _tamper(folder, how)
+    tamper(folder / "ner" / "test-00000-of-00001.parquet", how)
     args = {
         "validate": ["bench", "validate", str(NER), "--task", "ner", "--gold", str(folder)],
         "score": ["bench", "score", "--task", "ner", "--gold", str(folder), "--predictions", str(NER), "--out", str(tmp_path / "r.json")],
