@@ -473,6 +473,36 @@ def read_parquet_metadata(path: str | os.PathLike[str]) -> Any:
     return open_parquet(path).metadata
 
 
+# ---------------------------------------------------------------------------------------- Arrow IPC
+
+
+def _unreadable(path: Any, what: str, exc: BaseException) -> str:
+    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return f"{path}: not a readable {what} ({reason})"
+
+
+def open_arrow_file(path: str | os.PathLike[str], *, hint: str | None = None, error: ErrorType = InputError) -> Any:
+    """A ``pyarrow.ipc.RecordBatchFileReader`` over an Arrow IPC file, read with plain file reads:
+    never memory-mapped, so the pages read do not stay in the process's memory."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    try:
+        return ipc.open_file(pa.OSFile(os.fspath(path)))
+    except FileNotFoundError:
+        raise error(f"{path}: missing", hint=hint) from None
+    except _parquet_errors() as exc:
+        raise error(_unreadable(path, "Arrow file", exc), hint=hint) from None
+
+
+def read_arrow_batch(reader: Any, index: int, path: str | os.PathLike[str], *, hint: str | None = None, error: ErrorType = InputError) -> Any:
+    """Record batch ``index`` of an open Arrow IPC file; a damaged or missing batch names the file."""
+    try:
+        return reader.get_batch(index)
+    except _parquet_errors() as exc:
+        raise error(_unreadable(path, f"Arrow record batch {index}", exc), hint=hint) from None
+
+
 # -------------------------------------------------------------------------------------------- NumPy
 
 
@@ -485,8 +515,7 @@ def read_npy(path: str | os.PathLike[str], *, mmap: bool = False, hint: str | No
     except FileNotFoundError:
         raise error(f"{path}: missing", hint=hint) from None
     except (OSError, ValueError, EOFError) as exc:
-        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise error(f"{path}: not a readable array ({reason})", hint=hint) from None
+        raise error(_unreadable(path, "array", exc), hint=hint) from None
 
 
 # -------------------------------------------------------------------------------------------- shapes

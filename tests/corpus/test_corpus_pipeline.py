@@ -229,3 +229,23 @@ def test_a_damaged_array_in_the_work_folder_is_named_on_resume(raw: Path, tmp_pa
         build(raw, tmp_path / "public", batch_bytes=500_000, resume=True, **options(tmp_path))
     assert "work folder is damaged" in (info.value.hint or "")
     assert not (tmp_path / "public").exists()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not arrow", "missing"])
+def test_a_damaged_spill_is_named_on_resume(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    monkeypatch.setattr(steps, "shard_step", lambda task: (_ for _ in ()).throw(RuntimeError("killed")))
+    with pytest.raises(RuntimeError):
+        build(raw, tmp_path / "public", batch_bytes=500_000, **options(tmp_path))
+    monkeypatch.undo()
+    spill = steps.batch_paths(work_folder(tmp_path / "public"), 1)["spill"]
+    data = spill.read_bytes()
+    if damage == "truncated":  # the footer survives, a record batch in the middle does not
+        spill.write_bytes(data[:2000] + bytes(len(data) - 2000 - 4096) + data[-4096:])
+    elif damage == "not arrow":
+        spill.write_bytes(b"PAR1" + bytes(500) + b"PAR1")
+    else:
+        spill.unlink()
+    with pytest.raises(InputError, match=spill.name) as info:
+        build(raw, tmp_path / "public", batch_bytes=500_000, resume=True, **options(tmp_path))
+    assert "work folder is damaged" in (info.value.hint or "")
+    assert not (tmp_path / "public").exists()

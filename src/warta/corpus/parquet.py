@@ -91,25 +91,31 @@ def _normalise_footer(path: Path) -> None:
     """Replace the writer's ``created_by`` string in the footer (field 6 of FileMetaData).
 
     Only the footer changes and it is the last thing in the file, so every page offset stays valid;
-    the footer length before the trailing ``PAR1`` is rewritten to match.
+    the footer length before the trailing ``PAR1`` is rewritten to match. The file is changed in
+    place (it is always a writer's temporary file): only the footer is read, never the whole shard.
     """
     import pyarrow.parquet as pq
 
     created_by = pq.read_metadata(path).created_by
     if not created_by or created_by == CREATED_BY:
         return
-    data = path.read_bytes()
-    (footer_len,) = struct.unpack("<I", data[-8:-4])
-    start = len(data) - 8 - footer_len
-    footer = data[start:-8]
-    old, new = created_by.encode("utf-8"), CREATED_BY.encode("utf-8")
-    if len(old) >= 128 or len(new) >= 128:  # one-byte varint length prefixes only
-        return
-    needle = bytes([len(old)]) + old
-    if footer.count(needle) != 1:
-        return
-    footer = footer.replace(needle, bytes([len(new)]) + new)
-    path.write_bytes(data[:start] + footer + struct.pack("<I", len(footer)) + b"PAR1")
+    with open(path, "r+b") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(size - 8)
+        (footer_len,) = struct.unpack("<I", handle.read(4))
+        start = size - 8 - footer_len
+        handle.seek(start)
+        footer = handle.read(footer_len)
+        old, new = created_by.encode("utf-8"), CREATED_BY.encode("utf-8")
+        if len(old) >= 128 or len(new) >= 128:  # one-byte varint length prefixes only
+            return
+        needle = bytes([len(old)]) + old
+        if footer.count(needle) != 1:
+            return
+        footer = footer.replace(needle, bytes([len(new)]) + new)
+        handle.seek(start)
+        handle.write(footer + struct.pack("<I", len(footer)) + b"PAR1")
+        handle.truncate()
 
 
 def _write_one(path: Path, rows: list[dict[str, Any]], schema: pa.Schema, encode) -> None:  # noqa: ANN001

@@ -53,7 +53,7 @@ from warta.release import shard_name
 BATCH_BYTES = 24 << 20
 #: A shard is cut before it would exceed this many (uncompressed) bytes, whatever ``--shard-rows``.
 SHARD_BYTES = 500 << 20
-FORMAT = 2
+FORMAT = 3
 
 
 def work_folder(out: Path) -> Path:

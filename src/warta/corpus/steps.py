@@ -31,11 +31,18 @@ from warta import inputs
 from warta.errors import WartaError
 from warta.fsutil import write_text_atomic
 
-#: Rows per row group of a spill file: the unit a shard writer decodes (and caches one of per file).
-SPILL_ROWS = 128
+#: Rows per record batch of a spill file: the unit a shard writer reads back.
+SPILL_ROWS = 64
+#: The spill is an Arrow IPC file with LZ4-compressed buffers: it is read back three times (once
+#: per split) and IPC batches decode ~10x faster than Parquet row groups, for files ~1.5x larger.
+SPILL_COMPRESSION = "lz4"
+#: Decoded spill batches a shard writer keeps for the next rows (bounds its memory whatever the
+#: number of spill files).
+SPILL_CACHE_BYTES = 64 << 20
+#: Spill files a shard writer keeps open at once.
+SPILL_OPEN_FILES = 256
 #: Articles converted to Arrow at once while reading (bounds the Python objects alive).
 CONVERT_ROWS = 1_000
-SPILL_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 1, "use_dictionary": False}
 
 
 def _atomic_path(path: Path) -> Path:
@@ -88,7 +95,7 @@ class ReadTask:
 def batch_paths(work: str | Path, index: int) -> dict[str, Path]:
     folder = Path(work) / "read"
     return {
-        "spill": folder / f"spill-{index:05d}.parquet",
+        "spill": folder / f"spill-{index:05d}.arrow",
         "fp": folder / f"fp-{index:05d}.parquet",
         "sig": folder / f"sig-{index:05d}.npy",
         "done": folder / f"batch-{index:05d}.json",
@@ -175,7 +182,7 @@ def read_step(task: ReadTask) -> dict[str, Any]:
     spill_row = np.empty(len(table), dtype=np.int32)
     spill_row[np.asarray(order)] = np.arange(len(table), dtype=np.int32)
     fps["spill_row"] = spill_row
-    _write_parquet(paths["spill"], table.take(order), row_group_size=SPILL_ROWS, **SPILL_OPTIONS)
+    _write_spill(paths["spill"], table, order)
     del table, tables
     _write_parquet(paths["fp"], pa.Table.from_pydict(fps, schema=fingerprint_schema()), compression="zstd", compression_level=1)
     sig = np.stack(signatures) if signatures else np.zeros((0, num_perm), dtype=np.uint32)
@@ -203,6 +210,81 @@ def spill_schema() -> Any:
 
     schema = arrow_schema(documents_features()).remove_metadata()
     return schema.append(pa.field("outlet_inferred", pa.bool_())).append(pa.field("outlet_evidence", pa.string()))
+
+
+def _write_spill(path: Path, table: Any, order: Any) -> None:
+    """The batch's rows in id order, as record batches of exactly :data:`SPILL_ROWS` rows (the
+    last one shorter), so that spill row ``r`` is row ``r % SPILL_ROWS`` of batch ``r // SPILL_ROWS``.
+    Taken a batch at a time: no second copy of the whole table."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    tmp = _atomic_path(path)
+    options = ipc.IpcWriteOptions(compression=SPILL_COMPRESSION)
+    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema, options=options) as writer:
+        for start in range(0, len(table), SPILL_ROWS):
+            (part,) = table.take(order[start : start + SPILL_ROWS]).combine_chunks().to_batches()
+            writer.write_batch(part)
+    os.replace(tmp, path)
+
+
+class SpillReader:
+    """Spill rows by (batch, spill row), with a bounded cache of decoded record batches and of
+    open files: a shard reads every spill file forward, so memory stays bounded by the cache
+    however many spill files the corpus has."""
+
+    def __init__(self, work: str) -> None:
+        from collections import OrderedDict
+
+        self.work = work
+        self.files: OrderedDict[int, tuple[Any, Path]] = OrderedDict()
+        self.cache: OrderedDict[tuple[int, int], Any] = OrderedDict()
+        self.held = 0
+
+    def _file(self, batch: int) -> tuple[Any, Path]:
+        found = self.files.get(batch)
+        if found is not None:
+            self.files.move_to_end(batch)
+            return found
+        path = batch_paths(self.work, batch)["spill"]
+        found = self.files[batch] = (inputs.open_arrow_file(path, hint=_DAMAGED_WORK), path)
+        if len(self.files) > SPILL_OPEN_FILES:
+            self.files.popitem(last=False)
+        return found
+
+    def record_batch(self, batch: int, index: int) -> Any:
+        key = (batch, index)
+        found = self.cache.get(key)
+        if found is not None:
+            self.cache.move_to_end(key)
+            return found
+        reader, path = self._file(batch)
+        found = self.cache[key] = inputs.read_arrow_batch(reader, index, path, hint=_DAMAGED_WORK)
+        self.held += found.nbytes
+        while self.held > SPILL_CACHE_BYTES and len(self.cache) > 1:
+            _, dropped = self.cache.popitem(last=False)
+            self.held -= dropped.nbytes
+        return found
+
+    def take(self, batches: Any, spill_rows: Any) -> Any:
+        """The rows ``(batches[i], spill_rows[i])`` as one table, in that order."""
+        import numpy as np
+        import pyarrow as pa
+
+        groups = spill_rows // SPILL_ROWS
+        keys = batches.astype(np.int64) * (1 << 32) + groups
+        unique, first = np.unique(keys, return_index=True)
+        parts = []
+        position = np.empty(len(keys), dtype=np.int64)
+        offset = 0
+        # One take per record batch (in order of first use), then one take back into row order.
+        for key in unique[np.argsort(first)].tolist():
+            mine = np.flatnonzero(keys == key)
+            source = self.record_batch(int(key >> 32), int(key & 0xFFFFFFFF))
+            parts.append(source.take(pa.array(spill_rows[mine] % SPILL_ROWS, type=pa.int32())))
+            position[mine] = offset + np.arange(len(mine))
+            offset += len(mine)
+        return pa.Table.from_batches(parts).take(pa.array(position)).combine_chunks()
 
 
 def _write_parquet(path: Path, table: Any, **options: Any) -> None:
@@ -439,42 +521,15 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
     target = Path(task.staging) / task.relative
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _atomic_path(target)
-    files: dict[int, Any] = {}
-    cache: dict[int, tuple[int, Any]] = {}
+    spill = SpillReader(task.work)
     removal: dict[str, list[int]] = {}
     outlets = 0
     sources: list[dict[str, Any]] = []
 
-    def group(batch: int, row_group: int) -> Any:
-        held = cache.get(batch)
-        if held is not None and held[0] == row_group:
-            return held[1]
-        handle = files.get(batch)
-        if handle is None:
-            handle = files[batch] = inputs.open_parquet(batch_paths(task.work, batch)["spill"])
-        table = handle.read_row_group(row_group)
-        cache[batch] = (row_group, table)
-        return table
-
     with pq.ParquetWriter(tmp, schema, **WRITER_OPTIONS) as writer:
         for start in range(0, len(plan), ROW_GROUP_ROWS):
             stop = min(start + ROW_GROUP_ROWS, len(plan))
-            b_part = batches[start:stop]
-            r_part = spill_rows[start:stop]
-            g_part = r_part // SPILL_ROWS
-            # One take per (spill file, row group), then one take back into output order.
-            keys = b_part.astype(np.int64) * (1 << 32) + g_part
-            unique, first = np.unique(keys, return_index=True)
-            tables = []
-            position = np.empty(len(keys), dtype=np.int64)
-            offset = 0
-            for key in unique[np.argsort(first)].tolist():
-                mine = np.flatnonzero(keys == key)
-                source = group(int(key >> 32), int(key & 0xFFFFFFFF))
-                tables.append(source.take(pa.array(r_part[mine] % SPILL_ROWS, type=pa.int32())))
-                position[mine] = offset + np.arange(len(mine))
-                offset += len(mine)
-            chunk = pa.concat_tables(tables).take(pa.array(position)).combine_chunks()
+            chunk = spill.take(batches[start:stop], spill_rows[start:stop])
             part = plan.slice(start, stop - start)
             chunk = chunk.set_column(chunk.schema.get_field_index("story_id"), "story_id", part.column("story_id"))
             chunk = chunk.set_column(chunk.schema.get_field_index("duplicate_of"), "duplicate_of", part.column("duplicate_of"))
@@ -494,7 +549,7 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
                     entry = removal.setdefault(reason, [0, 0])
                     entry[0] += 1
                     entry[1] += length
-            del tables, chunk
+            del chunk
     _normalise_footer(tmp)
     os.replace(tmp, target)
     return {
