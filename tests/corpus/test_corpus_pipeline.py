@@ -145,11 +145,13 @@ def test_repeated_ids_are_refused_or_skipped_like_ingest(tmp_path: Path) -> None
     line = '{"id": "same-id", "text": "Presiden Joko Widodo meresmikan jalan tol baru di Jakarta pada hari Senin."}\n'
     (raw / "a.jsonl").write_text(line, encoding="utf-8")
     (raw / "b.jsonl").write_text(line.replace("Senin", "Selasa"), encoding="utf-8")
+    (raw / "c.jsonl").write_text(line.replace("Senin", "Rabu"), encoding="utf-8")
     with pytest.raises(InputError, match=r"b.jsonl, line 1: duplicate id same-id \(already used by a.jsonl, line 1\)"):
         build(raw, tmp_path / "out", version="1.0.0")
     report, skipped = build(raw, tmp_path / "out", version="1.0.0", skip_bad=True)
     expected = ingest(raw, skip_bad=True)
     assert [str(p) for p in skipped] == [str(p) for p in expected.skipped]
+    assert [p.message for p in skipped] == ["duplicate id same-id (already used by a.jsonl, line 1)"] * 2
     assert sum(report.counts["documents"].values()) == len(expected.articles)
 
 

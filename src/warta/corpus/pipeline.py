@@ -271,6 +271,7 @@ def _components(n: int, edges: Any) -> Any:
 def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], skip_bad: bool, opts: BuildOptions, notes: dict[str, Any], shard_bytes: int) -> dict[str, Any]:
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from warta.corpus.dedup import lsh_params
     from warta.corpus.splits import split_of
@@ -287,7 +288,8 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
         nbytes.append(table.column("nbytes").to_numpy())
         spill_row.append(table.column("spill_row").to_numpy())
         batch_of.append(np.full(len(table), index, dtype=np.int32))
-    ids = pa.chunked_array(ids_parts, type=pa.string()).to_numpy(zero_copy_only=False) if ids_parts else np.zeros(0, dtype=object)
+    # Ids stay in Arrow (a few bytes each past their length): no Python string per article.
+    ids = pa.chunked_array(ids_parts, type=pa.string()).combine_chunks()
     has_text = np.concatenate(has_text)
     exact = np.concatenate(exact)
     day = np.concatenate(day)
@@ -296,24 +298,23 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     batch_of = np.concatenate(batch_of)
     total = len(ids)
 
-    # Repeated ids: the first in file order is kept.
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
+    # Repeated ids: the first in file order is kept. Arrow's sort is stable and compares UTF-8
+    # bytes, which orders as code points do: the order ``sorted()`` gives the strings.
+    order = pc.sort_indices(ids).to_numpy()
+    sorted_ids = ids.take(order)
     repeat = np.zeros(total, dtype=bool)
-    if total > 1:
-        same = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1]) + 1
-        repeat[order[same]] = True
     problems: list[list[Any]] = []
+    if total > 1:
+        same = np.flatnonzero(pc.equal(sorted_ids.slice(1), sorted_ids.slice(0, total - 1)).to_numpy(zero_copy_only=False)) + 1
+        repeat[order[same]] = True
     if repeat.any():
-        firsts = {}
-        for position in range(total):
-            if repeat[order[position]]:
-                continue
-            firsts_key = sorted_ids[position]
-            firsts[firsts_key] = order[position]
+        run_starts = np.ones(total, dtype=bool)
+        run_starts[same] = False
+        first_of = np.empty(total, dtype=np.int64)
+        first_of[order] = order[np.maximum.accumulate(np.where(run_starts, np.arange(total), 0))]
         for index in np.flatnonzero(repeat).tolist():
-            where, first = _where(work, counts, index), _where(work, counts, int(firsts[ids[index]]))
-            message = f"duplicate id {ids[index]} (already used by {first})"
+            where, first = _where(work, counts, index), _where(work, counts, int(first_of[index]))
+            message = f"duplicate id {ids[index].as_py()} (already used by {first})"
             if not skip_bad:
                 raise InputError(f"{where}: {message}", hint="remove the repeated article or rename the file so its id differs")
             path, _, line = where.partition(", line ")
@@ -322,7 +323,7 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     n = len(keep_order)
     if n == 0:
         raise InputError("no articles to build a release from: every raw input was skipped", hint="fix the inputs listed by --skip-bad, or add articles")
-    kept_ids = ids[keep_order]
+    kept_ids = ids.take(pa.array(keep_order))
     del ids, sorted_ids, order
     keep_rank = np.full(total, -1, dtype=np.int64)
     keep_rank[keep_order] = np.arange(n)
@@ -343,7 +344,8 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     group_first = by_key[np.maximum.accumulate(np.where(starts, np.arange(m), 0))] if m else by_key
     edges.append(np.stack([by_key[~starts], group_first[~starts]], axis=1).astype(np.int64))
     bands, rows = lsh_params(settings.dedup.threshold, settings.dedup.num_perm)
-    groups = max(1, min(bands, runner.parallelism))
+    # One task per band: a task holds 8 bytes per article for its band's keys, whatever the engine.
+    groups = bands
     band_tasks = [
         steps.BandTask(str(work), tuple(range(bands))[g::groups], rows, settings.dedup.threshold, tuple(counts)) for g in range(groups)
     ]
@@ -374,13 +376,13 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     roots = np.unique(story_root)
     small = len(roots) < settings.splits.min_stories_for_training
     names = [*SPLITS]
-    root_split = {}
-    for root in roots.tolist():
-        name = settings.splits.small_corpus_split if small else split_of("story-" + kept_ids[root], settings.splits)
+    root_split = np.zeros(len(roots), dtype=np.int32)
+    for k, root_id in enumerate(kept_ids.take(pa.array(roots)).to_pylist()):
+        name = settings.splits.small_corpus_split if small else split_of("story-" + root_id, settings.splits)
         if name not in names:
             names.append(name)
-        root_split[root] = names.index(name)
-    split_index = np.array([root_split[r] for r in story_root.tolist()], dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
+        root_split[k] = names.index(name)
+    split_index = root_split[np.searchsorted(roots, story_root)]
     names_sorted = sorted(names, key=split_order)
     order_of = np.array([names_sorted.index(name) for name in names], dtype=np.int32)
 
@@ -400,7 +402,11 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
         stories_per_split[name] = int(len(np.unique(story_root[members])))
         dups = members[dup_root[members] != members]
         n_duplicates[name] = int(len(dups))
-        duplicates_per_split[name] = [[kept_ids[i], kept_ids[dup_root[i]]] for i in dups.tolist()] if len(dups) <= card_module.LIST_LIMIT else []
+        duplicates_per_split[name] = (
+            [list(pair) for pair in zip(kept_ids.take(pa.array(dups)).to_pylist(), kept_ids.take(pa.array(dup_root[dups])).to_pylist())]
+            if len(dups) <= card_module.LIST_LIMIT
+            else []
+        )
         cuts = [0]
         size = 0
         for position, b in enumerate(row_bytes[members].tolist()):
@@ -418,18 +424,16 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
                 {
                     "batch": pa.array(batch_of[rows_fp], type=pa.int32()),
                     "spill_row": pa.array(spill_row[rows_fp], type=pa.int32()),
-                    "story_id": pa.array(["story-" + kept_ids[r] for r in story_root[chosen].tolist()], type=pa.string()),
-                    "duplicate_of": pa.array([kept_ids[r] if r != i else None for i, r in zip(chosen.tolist(), dup_root[chosen].tolist())], type=pa.string()),
+                    "story_id": pc.binary_join_element_wise("story-", kept_ids.take(pa.array(story_root[chosen])), ""),
+                    "duplicate_of": pc.if_else(
+                        pa.array(dup_root[chosen] != chosen), kept_ids.take(pa.array(dup_root[chosen])), pa.scalar(None, pa.string())
+                    ),
                 }
             )
             steps._write_parquet(plan_file, table)
             shards.append({"split": name, "path": f"documents/{shard_name(name, k, count)}", "plan_file": str(plan_file), "rows": len(chosen)})
-    present = {}
-    for article_id, note in notes.items():
-        if note.translated_from:
-            position = int(np.searchsorted(kept_ids, article_id))
-            if position < n and kept_ids[position] == article_id:
-                present[article_id] = names[split_index[position]]
+    translated = [article_id for article_id, note in notes.items() if note.translated_from]
+    present = {article_id: names[split_index[position]] for article_id, position in _positions(kept_ids, translated).items()}
     plan = {
         "n": n,
         "skipped": problems,
@@ -447,18 +451,26 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     return plan
 
 
+def _positions(kept_ids: Any, wanted: list[str]) -> dict[str, int]:
+    """The positions in ``kept_ids`` (unique) of those of the ``wanted`` ids that are there."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not wanted:
+        return {}
+    found = pc.index_in(pa.array(wanted, type=pa.string()), value_set=kept_ids).to_pylist()
+    return {article_id: position for article_id, position in zip(wanted, found) if position is not None}
+
+
 def _gold_fields(opts: BuildOptions, kept_ids: Any, dup_root: Any, story_root: Any, split_index: Any, names: list[str]) -> dict[str, Any]:
     """``{id: [split, story_id, duplicate_of]}`` of the articles that have gold."""
-    import numpy as np
-
     out = {}
     if opts.gold is None:
         return out
-    for article_id in sorted(opts.gold.documents):
-        position = int(np.searchsorted(kept_ids, article_id))
-        if position < len(kept_ids) and kept_ids[position] == article_id:
-            root = int(dup_root[position])
-            out[article_id] = [names[split_index[position]], "story-" + kept_ids[int(story_root[position])], kept_ids[root] if root != position else None]
+    for article_id, position in sorted(_positions(kept_ids, sorted(opts.gold.documents)).items()):
+        root = int(dup_root[position])
+        story = kept_ids[int(story_root[position])].as_py()
+        out[article_id] = [names[split_index[position]], "story-" + story, kept_ids[root].as_py() if root != position else None]
     return out
 
 

@@ -343,11 +343,10 @@ def band_step(task: BandTask) -> Any:
         sig = read_array(batch_paths(task.work, index)["sig"], mmap=True)
         ranks = rank[offset : offset + count]
         present = ranks >= 0
-        block = np.asarray(sig[present])
         for k, band in enumerate(task.bands):
-            keys[k, ranks[present]] = band_key(block[:, band * r : (band + 1) * r], band)
+            keys[k, ranks[present]] = band_key(np.asarray(sig[:, band * r : (band + 1) * r])[present], band)
         offset += count
-        del sig, block
+        del sig
     pairs: list[Any] = []
     for k in range(len(task.bands)):
         for members in equal_runs(keys[k]):
