@@ -11,7 +11,8 @@ folder (kept between engines, reused with ``--raw``). Then ``warta corpus build`
 process per engine, and a sampler sums the RSS of that process and all its descendants (the Dask
 scheduler, nanny and worker processes included) every 0.2 s. Reported: articles per CPU-second
 (user + system time of the whole tree), wall time, articles per wall-second, CPU µs per article
-and peak RSS of the tree. Goals on a 2-core machine: >= 2,000 articles/CPU-s for ``local``, peak
+and peak RSS of the tree, then the wall time and peak RSS of each stage (read, plan, write+finish: seen from
+the completion files in the build's work folder). Goals on a 2-core machine: >= 2,000 articles/CPU-s for ``local``, peak
 RSS <= 1 GB at 1M and within 1.3x between 100k and 1M, and ``dask`` with 2 workers >= 1.7x the
 wall-clock speed of ``local``.
 """
@@ -26,9 +27,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
-def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
+def stage_of(work: Path) -> str:
+    """The build's current stage, from the completion files it leaves in its work folder."""
+    if (work / "write").exists():
+        return "write+finish"
+    if (work / "plan").exists():
+        return "plan"
+    if work.exists():
+        return "read"
+    return "start"
+
+
+def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, Any]:
     import psutil
 
     start = time.perf_counter()
@@ -36,6 +49,7 @@ def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
     root = psutil.Process(process.pid)
     peak = 0
     cpu: dict[int, float] = {}
+    stages: list[list[Any]] = []  # [stage, first seen, last seen, peak RSS], in order
     while process.poll() is None:
         try:
             tree = [root, *root.children(recursive=True)]
@@ -50,6 +64,10 @@ def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
             except psutil.NoSuchProcess:
                 pass
         peak = max(peak, rss)
+        now, stage = time.perf_counter() - start, stage_of(work)
+        if not stages or stages[-1][0] != stage:
+            stages.append([stage, now, now, 0])
+        stages[-1][2:] = [now, max(stages[-1][3], rss)]
         time.sleep(0.2)
     wall = time.perf_counter() - start
     stderr = process.stderr.read() if process.stderr else ""
@@ -60,7 +78,10 @@ def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
     import resource
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"wall": wall, "peak_rss": peak, "cpu_sampled": sum(cpu.values()), "cpu_children": children.ru_utime + children.ru_stime}
+    return {
+        "wall": wall, "peak_rss": peak, "cpu_sampled": sum(cpu.values()), "cpu_children": children.ru_utime + children.ru_stime,
+        "stages": [entry for entry in stages if entry[0] != "start"],
+    }
 
 
 def main() -> None:
@@ -89,7 +110,7 @@ def main() -> None:
             if engine == "dask":
                 command += ["--workers", str(args.workers)]
             before = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN)
-            r = measure(command, env)
+            r = measure(command, env, out.parent / f".{out.name}.partial")
             cpu = r["cpu_children"] - (before.ru_utime + before.ru_stime)
             # Dask workers are grandchildren that the CLI's cluster reaps: rusage covers them only
             # when they were waited for; take the larger of the two counts.
@@ -98,6 +119,7 @@ def main() -> None:
                 f"{n:>9} {engine:>8} {n / cpu:>10,.0f} {r['wall']:>8,.1f} {n / r['wall']:>10,.0f} {1e6 * cpu / n:>10,.0f} {r['peak_rss'] / 2**20:>11,.0f}",
                 flush=True,
             )
+            print("           " + ", ".join(f"{name} {t1 - t0:,.0f} s (peak {rss / 2**20:,.0f} MB)" for name, t0, t1, rss in r["stages"]), flush=True)
             shutil.rmtree(out.parent, ignore_errors=True)
         if owned:
             shutil.rmtree(raw, ignore_errors=True)
