@@ -177,7 +177,9 @@ def read_step(task: ReadTask) -> dict[str, Any]:
         return {"index": task.index, "error": error_payload(error)}
     if rows:
         tables.append(pa.Table.from_pylist(rows, schema=schema))
-    table = pa.concat_tables(tables) if tables else schema.empty_table()
+    # One contiguous table: a take from a chunked table would concatenate its chunks on every call.
+    table = pa.concat_tables(tables).combine_chunks() if tables else schema.empty_table()
+    tables.clear()
     order = pc.sort_indices(table, sort_keys=[("id", "ascending")])
     spill_row = np.empty(len(table), dtype=np.int32)
     spill_row[np.asarray(order)] = np.arange(len(table), dtype=np.int32)
@@ -215,7 +217,7 @@ def spill_schema() -> Any:
 def _write_spill(path: Path, table: Any, order: Any) -> None:
     """The batch's rows in id order, as record batches of exactly :data:`SPILL_ROWS` rows (the
     last one shorter), so that spill row ``r`` is row ``r % SPILL_ROWS`` of batch ``r // SPILL_ROWS``.
-    Taken a batch at a time: no second copy of the whole table."""
+    Taken a batch at a time from the (contiguous) table: no second copy of it."""
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
