@@ -8,12 +8,19 @@ CI can never go green by skipping them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+#: Debian's Chromium, which CI installs (``apt-get install -y chromium``); Playwright drives it.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
 
 
 def services_required() -> bool:
@@ -51,6 +58,22 @@ def require_or_skip() -> Callable[[bool, str], None]:
         pytest.skip(f"{what} is not available")
 
     return check
+
+
+@pytest.fixture
+def chromium(require_or_skip: Callable[[bool, str], None]) -> Iterator[Any]:
+    """A headless Chromium browser (Playwright's ``Browser``) for a page test, closed after it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require_or_skip(sync_playwright is not None and os.access(CHROMIUM, os.X_OK), f"playwright and chromium ({CHROMIUM})")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="session")

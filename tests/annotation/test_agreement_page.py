@@ -4,7 +4,6 @@ order, confusion, gold), byte-identical rebuilds, the CLI, and the page in headl
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -22,9 +21,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from record_factory import annotation_record  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 TEXTS = {
     "doc-agree": "Jokowi bertemu Putin di Moskow pada 12 Januari 2022.",
@@ -167,63 +163,50 @@ def test_cli_writes_the_page(tmp_path, capsys):
 
 
 @pytest.mark.chromium
-def test_page_in_chromium(tmp_path, require_or_skip):
-    try:
-        import playwright.sync_api  # noqa: F401
-        available = os.access(CHROMIUM, os.X_OK)
-    except ImportError:
-        available = False
-    require_or_skip(available, "chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_page_in_chromium(tmp_path, chromium):
     records = _records()
     report = compute_agreement(records, resamples=200, gold=_gold())
     page_path = tmp_path / "report.html"
     page_path.write_text(agreement_page(report, group_by_article(records)), encoding="utf-8")
     requests: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.goto(page_path.as_uri())
-            page.wait_for_load_state("load")
-            # 3 annotators: a 3×3 grid per pairwise heatmap, the numbers in the cells are the report's
-            cells = page.eval_on_selector_all(
-                "svg[data-metric=strict_f1] g.cell",
-                "gs => gs.map(g => [g.dataset.row, g.dataset.column, g.querySelector('text').textContent])",
-            )
-            assert len(cells) == 9
-            expected = {tuple(p.annotators): f"{p.strict.f1.value:.3f}" for p in report.entity_pairs}
-            for row, column, text in cells:
-                if row == column:
-                    assert text == "—"
-                else:
-                    assert text == expected.get((row, column), expected.get((column, row)))
-            # the heatmaps are drawn (non-zero boxes), the number is inside its cell
-            box = page.eval_on_selector("svg[data-metric=token_kappa]", "s => s.getBoundingClientRect().width")
-            assert box > 100
-            inside = page.eval_on_selector_all(
-                "svg[data-metric=strict_f1] g.cell",
-                """gs => gs.every(g => { const r = g.querySelector('rect').getBoundingClientRect();
-                   const t = g.querySelector('text').getBoundingClientRect();
-                   return t.left >= r.left && t.right <= r.right && t.top >= r.top && t.bottom <= r.bottom; })""",
-            )
-            assert inside
-            # documents worst first, each linking to its details
-            order = page.eval_on_selector_all("#documents-table tbody tr", "rs => rs.map(r => r.dataset.article)")
-            assert order == ["doc-split", "doc-mixed", "doc-agree"]
-            page.click("#documents-table a[href='#article-doc-split']")
-            assert page.evaluate("location.hash") == "#article-doc-split"
-            assert page.eval_on_selector("details:target", "d => d.id") == "article-doc-split"
-            # the gold table has every annotator
-            assert page.eval_on_selector_all("#gold-table tbody tr", "rs => rs.map(r => r.dataset.annotator)") == ["ann-a", "ann-b", "ann-c"]
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "agreement.png"), full_page=True)
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(page_path.as_uri())
+    page.wait_for_load_state("load")
+    # 3 annotators: a 3×3 grid per pairwise heatmap, the numbers in the cells are the report's
+    cells = page.eval_on_selector_all(
+        "svg[data-metric=strict_f1] g.cell",
+        "gs => gs.map(g => [g.dataset.row, g.dataset.column, g.querySelector('text').textContent])",
+    )
+    assert len(cells) == 9
+    expected = {tuple(p.annotators): f"{p.strict.f1.value:.3f}" for p in report.entity_pairs}
+    for row, column, text in cells:
+        if row == column:
+            assert text == "—"
+        else:
+            assert text == expected.get((row, column), expected.get((column, row)))
+    # the heatmaps are drawn (non-zero boxes), the number is inside its cell
+    box = page.eval_on_selector("svg[data-metric=token_kappa]", "s => s.getBoundingClientRect().width")
+    assert box > 100
+    inside = page.eval_on_selector_all(
+        "svg[data-metric=strict_f1] g.cell",
+        """gs => gs.every(g => { const r = g.querySelector('rect').getBoundingClientRect();
+           const t = g.querySelector('text').getBoundingClientRect();
+           return t.left >= r.left && t.right <= r.right && t.top >= r.top && t.bottom <= r.bottom; })""",
+    )
+    assert inside
+    # documents worst first, each linking to its details
+    order = page.eval_on_selector_all("#documents-table tbody tr", "rs => rs.map(r => r.dataset.article)")
+    assert order == ["doc-split", "doc-mixed", "doc-agree"]
+    page.click("#documents-table a[href='#article-doc-split']")
+    assert page.evaluate("location.hash") == "#article-doc-split"
+    assert page.eval_on_selector("details:target", "d => d.id") == "article-doc-split"
+    # the gold table has every annotator
+    assert page.eval_on_selector_all("#gold-table tbody tr", "rs => rs.map(r => r.dataset.annotator)") == ["ann-a", "ann-b", "ann-c"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "agreement.png"), full_page=True)
     assert errors == []
     assert all(url.startswith("file://") for url in requests), requests
     assert (ARTIFACTS / "agreement.png").stat().st_size > 10_000

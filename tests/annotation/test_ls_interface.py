@@ -21,15 +21,12 @@ from ls_helpers import ADMIN_EMAIL, ADMIN_PASSWORD, write_release  # noqa: E402
 
 pytestmark = [pytest.mark.label_studio, pytest.mark.chromium]
 
-CHROMIUM = Path("/usr/bin/chromium")
 TITLE = "Rusia dan NATO bertemu"
 BODY = "Pertemuan di Brussel pada 12 Januari 2022 membahas Ukraina.\nMoskow menolak perluasan NATO."
 REGION_HEADER = "Sikap aktor terpilih"
 
 
-def test_annotator_clicks_become_records(label_studio, require_or_skip, tmp_path, unique_title):
-    require_or_skip(CHROMIUM.is_file(), "chromium (/usr/bin/chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
+def test_annotator_clicks_become_records(label_studio, chromium, tmp_path, unique_title):
 
     release = write_release(tmp_path / "release", [{"id": "ui-1", "title": TITLE, "text": BODY}])
     report = push_release(label_studio.connection(), release, unique_title, predictions=False)
@@ -55,43 +52,38 @@ def test_annotator_clicks_become_records(label_studio, require_or_skip, tmp_path
     )
     summary = "Rusia dan NATO bertemu di Brussel. Moskow menolak perluasan NATO."
 
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{label_studio.url}/user/login/")
-            page.fill("input[name=email]", ADMIN_EMAIL)
-            page.fill("input[name=password]", ADMIN_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state("networkidle")
-            page.goto(
-                f"{label_studio.url}/projects/{report.project_id}/data?task={task.id}&annotation={annotation.id}"
-            )
-            page.wait_for_selector("text=Sikap artikel terhadap", timeout=90_000)
-            header = page.locator(f"text={REGION_HEADER}").first
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{label_studio.url}/user/login/")
+    page.fill("input[name=email]", ADMIN_EMAIL)
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(
+        f"{label_studio.url}/projects/{report.project_id}/data?task={task.id}&annotation={annotation.id}"
+    )
+    page.wait_for_selector("text=Sikap artikel terhadap", timeout=90_000)
+    header = page.locator(f"text={REGION_HEADER}").first
 
-            def select(surface: str) -> None:
-                page.locator(".htx-highlight", has_text=surface).first.click()
-                time.sleep(1.0)
+    def select(surface: str) -> None:
+        page.locator(".htx-highlight", has_text=surface).first.click()
+        time.sleep(1.0)
 
-            assert not header.is_visible()  # no region selected
-            select("12 Januari 2022")
-            assert not header.is_visible()  # DATE is not an actor
-            page.keyboard.press("Escape")
-            select("NATO")
-            assert header.is_visible()  # ORG is
-            page.locator("label:has-text('FAVOR')").first.click()
-            page.keyboard.press("Escape")
-            time.sleep(0.5)
-            assert not header.is_visible()
-            page.locator("label:has-text('AGAINST')").last.click()  # the article's own stance
-            page.get_by_placeholder("2-4 kalimat").fill(summary)
-            page.locator("button:has-text('Add')").click()
-            page.locator("button:has-text('Update')").click()
-            page.wait_for_load_state("networkidle")
-            time.sleep(1.5)
-        finally:
-            browser.close()
+    assert not header.is_visible()  # no region selected
+    select("12 Januari 2022")
+    assert not header.is_visible()  # DATE is not an actor
+    page.keyboard.press("Escape")
+    select("NATO")
+    assert header.is_visible()  # ORG is
+    page.locator("label:has-text('FAVOR')").first.click()
+    page.keyboard.press("Escape")
+    time.sleep(0.5)
+    assert not header.is_visible()
+    page.locator("label:has-text('AGAINST')").last.click()  # the article's own stance
+    page.get_by_placeholder("2-4 kalimat").fill(summary)
+    page.locator("button:has-text('Add')").click()
+    page.locator("button:has-text('Update')").click()
+    page.wait_for_load_state("networkidle")
+    time.sleep(1.5)
 
     out = tmp_path / "records.jsonl"
     pull(

@@ -75,6 +75,25 @@ def test_local_engine_gives_the_in_memory_bytes_whatever_the_batch_size(raw: Pat
     assert "train-00000-of-00003.parquet" in shards
 
 
+def test_a_tiny_spill_cache_and_one_open_file_give_the_same_bytes(raw: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shard writer's bounds (decoded batches held, spill files open) change its memory, never its output."""
+    held: list[int] = []
+    real = steps.SpillReader.record_batch
+
+    def watched(self, batch: int, index: int):  # noqa: ANN001, ANN202
+        found = real(self, batch, index)
+        held.append(self.held)
+        assert len(self.files) <= 1 and len(self.cache) <= 1
+        return found
+
+    monkeypatch.setattr(steps, "SPILL_CACHE_BYTES", 1)
+    monkeypatch.setattr(steps, "SPILL_OPEN_FILES", 1)
+    monkeypatch.setattr(steps.SpillReader, "record_batch", watched)
+    build(raw, tmp_path / "public", batch_bytes=300_000, **options(tmp_path))
+    assert_same(tmp_path / "public", reference / "public")
+    assert len(held) > 100 and max(held) < 1 << 20  # one decoded 64-row batch at a time
+
+
 def test_dask_engine_with_two_workers_gives_the_same_bytes(raw: Path, reference: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     build(raw, tmp_path / "public", engine="dask", workers=2, batch_bytes=400_000, **options(tmp_path))

@@ -506,7 +506,6 @@ class ShardTask:
 
 def shard_step(task: ShardTask) -> dict[str, Any]:
     """Write one documents shard from the spill; return its manifest entry and card figures."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
