@@ -399,28 +399,18 @@ def build_release(
     out: str | Path,
     *,
     version: str,
-    gold: Gold | str | Path | None = None,
-    schema: LabelSchema | None = None,
     settings: Any = None,
     sources: dict[str, SourceNote] | None = None,
-    hide_labels: Sequence[str] = (),
-    private_out: str | Path | None = None,
-    changelog_from: str | Path | None = None,
-    repo_id: str = card_module.DEFAULT_REPO_ID,
-    local_path: str | None = None,
-    licence_file: str | Path | None = None,
-    max_rows: int = parquet.SHARD_ROWS,
     progress: bool = False,
+    **options: Any,
 ) -> BuildReport:
     """Write the release of ``articles`` (held in memory) to ``out`` (which must be absent or empty).
 
+    ``options`` are those of :func:`check_options` (gold, schema, hide_labels, private_out, ...).
     The streaming build (:mod:`warta.corpus.pipeline`) writes the same bytes without holding the
     articles; this form is for callers that already have them.
     """
-    opts = check_options(
-        out, version=version, gold=gold, schema=schema, hide_labels=hide_labels, private_out=private_out,
-        changelog_from=changelog_from, repo_id=repo_id, local_path=local_path, licence_file=licence_file, max_rows=max_rows,
-    )
+    opts = check_options(out, version=version, **options)
     ordered = check_articles(articles)
     if opts.gold is not None:
         check_gold(opts.gold, ordered, opts.schema)

@@ -5,7 +5,7 @@ files or big objects), so an engine can run it in this process or ship it to a D
 shares the storage. Everything a step writes goes to the build's work folder first and is renamed
 into place, and its completion file is written last: a killed step leaves no file that looks done.
 
-- :func:`read_step`: one batch of raw files -> cleaned articles spilled to Parquet (sorted by id),
+- :func:`read_step`: one batch of raw files -> cleaned articles spilled to Arrow IPC (sorted by id),
   their fingerprints (file order) and MinHash signatures (``.npy``), and a JSON summary (the marker).
 - :func:`band_step`: LSH over some bands of every signature -> confirmed near-duplicate edges.
 - :func:`story_step`: story blocking over a range of event days -> story edges.
