@@ -49,6 +49,7 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
     root = psutil.Process(process.pid)
     peak = 0
     cpu: dict[int, float] = {}
+    split: dict[int, tuple[float, float]] = {}  # pid -> (user, system)
     stages: list[list[Any]] = []  # [stage, first seen, last seen, peak RSS], in order
     while process.poll() is None:
         try:
@@ -60,7 +61,8 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
             try:
                 rss += p.memory_info().rss
                 times = p.cpu_times()
-                cpu[p.pid] = times.user + times.system + getattr(times, "children_user", 0) * 0
+                cpu[p.pid] = times.user + times.system
+                split[p.pid] = (times.user, times.system)
             except psutil.NoSuchProcess:
                 pass
         peak = max(peak, rss)
@@ -81,6 +83,9 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
     return {
         "wall": wall, "peak_rss": peak, "cpu_sampled": sum(cpu.values()), "cpu_children": children.ru_utime + children.ru_stime,
         "stages": [entry for entry in stages if entry[0] != "start"],
+        # The build process (with the Dask engine also the scheduler and the client) and its descendants (the workers).
+        "client": split.get(process.pid, (0.0, 0.0)),
+        "workers": tuple(map(sum, zip((0.0, 0.0), *(v for pid, v in split.items() if pid != process.pid)))),
     }
 
 
@@ -120,6 +125,8 @@ def main() -> None:
                 flush=True,
             )
             print("           " + ", ".join(f"{name} {t1 - t0:,.0f} s (peak {rss / 2**20:,.0f} MB)" for name, t0, t1, rss in r["stages"]), flush=True)
+            (cu, cs), (wu, ws) = r["client"], r["workers"]
+            print(f"           CPU s (user/system, as last sampled): build process {cu:,.0f}/{cs:,.0f}, descendants {wu:,.0f}/{ws:,.0f}", flush=True)
             shutil.rmtree(out.parent, ignore_errors=True)
         if owned:
             shutil.rmtree(raw, ignore_errors=True)
