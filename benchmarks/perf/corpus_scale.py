@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 
+STAGES = ("start", "read", "plan", "write+finish")
+
+
 def stage_of(work: Path) -> str:
     """The build's current stage, from the completion files it leaves in its work folder."""
     if (work / "write").exists():
@@ -67,6 +70,8 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
                 pass
         peak = max(peak, rss)
         now, stage = time.perf_counter() - start, stage_of(work)
+        if stages and STAGES.index(stage) < STAGES.index(stages[-1][0]):
+            stage = stages[-1][0]  # the work folder is being removed at the end: still the last stage
         if not stages or stages[-1][0] != stage:
             stages.append([stage, now, now, 0])
         stages[-1][2:] = [now, max(stages[-1][3], rss)]

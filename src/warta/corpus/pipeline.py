@@ -62,34 +62,38 @@ def work_folder(out: Path) -> Path:
     return out.parent / f".{out.name}.partial"
 
 
-def _batches(raw_dir: Path, files: list[str], batch_bytes: int) -> list[tuple[str, ...]]:
-    batches: list[tuple[str, ...]] = []
-    current: list[str] = []
-    size = 0
-    for rel in files:
-        try:
-            length = (raw_dir / rel).stat().st_size
-        except OSError:
-            length = 0
-        if current and size + length > batch_bytes:
-            batches.append(tuple(current))
-            current, size = [], 0
-        current.append(rel)
-        size += length
-    if current:
-        batches.append(tuple(current))
-    return batches
-
-
-def _inputs_key(raw_dir: Path, files: list[str]) -> str:
+def _survey(raw_dir: Path, files: list[str], batch_bytes: int) -> tuple[str, list[int]]:
+    """The inputs' key (names, sizes, modification times: what a resumed build must find again)
+    and where each read batch starts in ``files``: raw files up to ``batch_bytes`` per batch."""
     digest = hashlib.sha256()
-    for rel in files:
+    starts: list[int] = []
+    size = 0
+    root = os.fspath(raw_dir)
+    for index, rel in enumerate(files):
         try:
-            st = (raw_dir / rel).stat()
+            st = os.stat(os.path.join(root, rel))
             digest.update(f"{rel}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode())
+            length = st.st_size
         except OSError:
             digest.update(f"{rel}\x00missing\n".encode())
-    return digest.hexdigest()
+            length = 0
+        if not starts or size + length > batch_bytes:
+            starts.append(index)
+            size = 0
+        size += length
+    return digest.hexdigest(), starts
+
+
+def _write_batch_lists(work: Path, files: list[str], starts: list[int]) -> int:
+    """Each read batch's file names, one per line, in the work folder: the tasks carry the path,
+    and no process keeps the names of the whole corpus (~100 bytes each) while the build runs.
+    Names never hold a line break (:func:`list_raw_files` refuses control characters)."""
+    folder = work / "read"
+    folder.mkdir(exist_ok=True)
+    bounds = [*starts, len(files)]
+    for index in range(len(starts)):
+        steps.write_json_lines(steps.batch_paths(work, index)["files"], files[bounds[index] : bounds[index + 1]])
+    return len(starts)
 
 
 def build(
@@ -125,10 +129,11 @@ def build(
     if not files:
         raise InputError(f"{raw_dir}: no articles to build a release from")
     work = work_folder(opts.out)
+    inputs_key, starts = _survey(raw_dir, files, batch_bytes)
     params = {
         "format": FORMAT,
         "raw": str(raw_dir.absolute()),
-        "inputs": _inputs_key(raw_dir, files),
+        "inputs": inputs_key,
         "version": version,
         "settings": json.loads(json.dumps(settings, default=lambda o: o.__dict__, sort_keys=True)),
         "sources": hashlib.sha256(read_bytes(sources_path, what="sources file")).hexdigest() if sources_path is not None else None,
@@ -158,8 +163,10 @@ def build(
         steps.write_json(work / "build.json", params)
     runner = None
     try:
+        n_batches = _write_batch_lists(work, files, starts)
+        del files, starts
         runner = open_engine(engine, workers=workers, scheduler=scheduler, progress=progress)
-        result = _run(runner, opts, settings, notes, raw_dir, files, work, skip_bad, batch_bytes, shard_bytes, progress)
+        result = _run(runner, opts, settings, notes, raw_dir, n_batches, work, skip_bad, shard_bytes, progress)
     except (WartaError, OSError):
         # Bad input, a refusal or a failed write (a full disk, a read-only folder): a failed build
         # leaves nothing behind. A crash or a kill keeps the work folder for --resume.
@@ -181,20 +188,15 @@ def _run(
     settings: CorpusSettings,
     notes: dict[str, Any],
     raw_dir: Path,
-    files: list[str],
+    n_batches: int,
     work: Path,
     skip_bad: bool,
-    batch_bytes: int,
     shard_bytes: int,
     progress: bool,
 ) -> tuple[BuildReport, list[Problem]]:
     # 1. read + clean + fingerprint
     gold_ids = frozenset(opts.gold.documents) if opts.gold is not None else frozenset()
-    batches = _batches(raw_dir, files, batch_bytes)
-    tasks = [
-        steps.ReadTask(i, str(raw_dir.absolute()), batch, str(work), settings, skip_bad, gold_ids)
-        for i, batch in enumerate(batches)
-    ]
+    tasks = [steps.ReadTask(i, str(raw_dir.absolute()), str(work), settings, skip_bad, gold_ids) for i in range(n_batches)]
     summaries: dict[int, dict[str, Any]] = {}
     pending = []
     for task in tasks:
@@ -344,8 +346,7 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     group_first = by_key[np.maximum.accumulate(np.where(starts, np.arange(m), 0))] if m else by_key
     edges.append(np.stack([by_key[~starts], group_first[~starts]], axis=1).astype(np.int64))
     bands, rows = lsh_params(settings.dedup.threshold, settings.dedup.num_perm)
-    # One task per band: a task holds 8 bytes per article for its band's keys, whatever the engine.
-    groups = bands
+    groups = max(1, min(bands, runner.parallelism))
     band_tasks = [
         steps.BandTask(str(work), tuple(range(bands))[g::groups], rows, settings.dedup.threshold, tuple(counts)) for g in range(groups)
     ]

@@ -59,6 +59,16 @@ def read_json(path: Path) -> Any:
     return inputs.read_json(path, hint=_DAMAGED_WORK)
 
 
+def write_json_lines(path: Path, items: list[Any]) -> None:
+    """A list as JSON lines, written atomically (a batch's file names)."""
+    write_text_atomic(path, "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items), overwrite=True)
+
+
+def read_json_lines(path: Path) -> list[Any]:
+    """A list written by :func:`write_json_lines`, through the shared reader."""
+    return [value for _, value in inputs.iter_jsonl(path, hint=_DAMAGED_WORK)]
+
+
 def read_array(path: Path, *, mmap: bool = False) -> Any:
     """A ``.npy`` array of the work folder (signatures, ranks), through the shared reader."""
     return inputs.read_npy(path, mmap=mmap, hint=_DAMAGED_WORK)
@@ -85,8 +95,7 @@ def raise_payload(payload: dict[str, Any]) -> None:
 class ReadTask:
     index: int
     raw_dir: str
-    files: tuple[str, ...]
-    work: str
+    work: str  # the batch's raw files are listed in batch_paths(work, index)["files"]
     settings: CorpusSettings
     skip_bad: bool
     gold_ids: frozenset[str] = field(default_factory=frozenset)
@@ -99,6 +108,7 @@ def batch_paths(work: str | Path, index: int) -> dict[str, Path]:
         "fp": folder / f"fp-{index:05d}.parquet",
         "sig": folder / f"sig-{index:05d}.npy",
         "done": folder / f"batch-{index:05d}.json",
+        "files": folder / f"files-{index:05d}.jsonl",
     }
 
 
@@ -151,7 +161,8 @@ def read_step(task: ReadTask) -> dict[str, Any]:
     gold: list[dict[str, Any]] = []
     empty = np.zeros(num_perm, dtype=np.uint32)
     try:
-        for article in iter_articles(Path(task.raw_dir), task.settings, skipped=skipped, files=list(task.files)):
+        files = read_json_lines(paths["files"])
+        for article in iter_articles(Path(task.raw_dir), task.settings, skipped=skipped, files=files):
             fp = fingerprinter.fingerprint(article)
             fps["id"].append(article.id)
             fps["source_file"].append(article.source_file)
@@ -352,19 +363,32 @@ def band_step(task: BandTask) -> Any:
     pairs: list[Any] = []
     for k in range(len(task.bands)):
         for members in equal_runs(keys[k]):
-            # member j against the MAX_BUCKET_COMPARISONS members before it in the bucket
+            # member j against the MAX_BUCKET_COMPARISONS members before it in the bucket; a pair
+            # (a, b) as the one number a * n + b, which sorts as the pair does
+            members = members.astype(np.int64)
             for d in range(1, min(MAX_BUCKET_COMPARISONS, len(members) - 1) + 1):
-                pairs.append(np.stack([members[d:], members[:-d]], axis=1))
+                pairs.append(members[d:] * n + members[:-d])
     del keys
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
-    candidates = np.unique(np.concatenate(pairs).astype(np.int64), axis=0)
+    codes = np.unique(np.concatenate(pairs))
+    del pairs
+    candidates = np.stack([codes // n, codes % n], axis=1)
+    del codes
     wanted = np.unique(candidates)
     signature_of = _signatures_of(task, rank, wanted)
-    rows_a = np.searchsorted(wanted, candidates[:, 0])
-    rows_b = np.searchsorted(wanted, candidates[:, 1])
-    similar = (signature_of[rows_a] == signature_of[rows_b]).mean(axis=1) >= task.threshold
+    similar = np.empty(len(candidates), dtype=bool)
+    # Compared a slice of pairs at a time: two signature rows per pair would otherwise be copied
+    # for every candidate at once (~1 KB each).
+    for start in range(0, len(candidates), _PAIRS_AT_ONCE):
+        part = candidates[start : start + _PAIRS_AT_ONCE]
+        a = signature_of[np.searchsorted(wanted, part[:, 0])]
+        b = signature_of[np.searchsorted(wanted, part[:, 1])]
+        similar[start : start + len(part)] = (a == b).mean(axis=1) >= task.threshold
     return candidates[similar]
+
+
+_PAIRS_AT_ONCE = 1 << 16
 
 
 def _signatures_of(task: BandTask, rank: Any, wanted: Any) -> Any:
