@@ -51,8 +51,7 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     root = psutil.Process(process.pid)
     peak = 0
-    cpu: dict[int, float] = {}
-    split: dict[int, tuple[float, float]] = {}  # pid -> (user, system)
+    split: dict[int, tuple[float, float]] = {}  # pid -> (user, system), as last sampled
     stages: list[list[Any]] = []  # [stage, first seen, last seen, peak RSS], in order
     while process.poll() is None:
         try:
@@ -64,7 +63,6 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
             try:
                 rss += p.memory_info().rss
                 times = p.cpu_times()
-                cpu[p.pid] = times.user + times.system
                 split[p.pid] = (times.user, times.system)
             except psutil.NoSuchProcess:
                 pass
@@ -86,7 +84,7 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        "wall": wall, "peak_rss": peak, "cpu_sampled": sum(cpu.values()), "cpu_children": children.ru_utime + children.ru_stime,
+        "wall": wall, "peak_rss": peak, "cpu_sampled": sum(user + system for user, system in split.values()), "cpu_children": children.ru_utime + children.ru_stime,
         "stages": [entry for entry in stages if entry[0] != "start"],
         # The build process (with the Dask engine also the scheduler and the client) and its descendants (the workers).
         "client": split.get(process.pid, (0.0, 0.0)),

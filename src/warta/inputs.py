@@ -417,10 +417,14 @@ def read_yaml(
 # ------------------------------------------------------------------------------------------- Parquet
 
 
+def _reason(exc: BaseException) -> str:
+    """The first line of an exception's message (its class name when it has none), for an error."""
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
 def _corrupt(path: Any, exc: BaseException) -> ReleaseError:
-    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     return ReleaseError(
-        f"corrupt file {path}: {reason}",
+        f"corrupt file {path}: {_reason(exc)}",
         hint="the file does not decode; restore it from the published release or rebuild it",
     )
 
@@ -477,8 +481,7 @@ def read_parquet_metadata(path: str | os.PathLike[str]) -> Any:
 
 
 def _unreadable(path: Any, what: str, exc: BaseException) -> str:
-    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-    return f"{path}: not a readable {what} ({reason})"
+    return f"{path}: not a readable {what} ({_reason(exc)})"
 
 
 def open_arrow_file(path: str | os.PathLike[str], *, hint: str | None = None, error: ErrorType = InputError) -> Any:
