@@ -192,6 +192,42 @@ def test_fast_signature_is_datasketch(raw: Path) -> None:
         assert np.array_equal(dedup.signature(text), dedup.reference_signature(text))
 
 
+def test_bucket_pairs_are_the_pairs_of_each_bucket() -> None:
+    """The vectorised candidate pairs equal the per-bucket loop over ``equal_runs`` they replace,
+    on random keys with buckets shorter and longer than the comparison limit."""
+    from warta.corpus.dedup import equal_runs
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(0, 400))
+        keys = rng.integers(0, int(rng.integers(1, 60)), n).astype(np.uint64)
+        most = int(rng.integers(1, 20))
+        expected = [np.zeros(0, dtype=np.int64)]
+        for members in equal_runs(keys):
+            members = members.astype(np.int64)
+            for d in range(1, min(most, len(members) - 1) + 1):
+                expected.append(members[d:] * n + members[:-d])
+        found = steps.bucket_pairs(keys, most)
+        assert found.dtype == np.int64
+        assert np.array_equal(np.sort(found), np.sort(np.concatenate(expected)))
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("jemalloc", "jemalloc"), ("mimalloc", "mimalloc")])
+def test_the_steps_use_an_arrow_pool_that_gives_memory_back(chosen: str | None, expected: str) -> None:
+    """The system allocator replaces pyarrow's default mimalloc (which keeps freed pages), unless the
+    user chose a pool."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    code = "import pyarrow as pa; from warta.corpus.memory import use_lean_pool; use_lean_pool(); use_lean_pool(); print(pa.default_memory_pool().backend_name)"
+    found = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert found == expected
+
+
 def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     from warta.corpus.engines import open_engine
@@ -215,6 +251,30 @@ def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_pat
         found = [str(p) for p in verify_release(release, engine=runner).problems]
         assert f"documents/train-00001-of-00003.parquet [row {first}]: duplicate id" in found
         assert found == [str(p) for p in verify_release(release).problems]
+    finally:
+        runner.close()
+
+
+def test_the_local_cluster_workers_run_quietly() -> None:
+    """The profiler and the fast monitors would take the GIL from the steps; the workers the engine
+    starts must have them off or slowed, whatever the user's own Dask configuration says."""
+    pytest.importorskip("distributed")
+    import dask
+
+    from warta.corpus.engines import open_engine
+    from warta.corpus.engines.dask import QUIET_WORKERS
+
+    def settings() -> dict:
+        import dask
+
+        return {key: dask.config.get(key) for key in QUIET_WORKERS}
+
+    with dask.config.set({"distributed.worker.profile.enabled": True, "distributed.admin.tick.interval": "20ms"}):
+        runner = open_engine("dask", workers=1)
+        assert dask.config.get("distributed.admin.tick.interval") == "20ms"  # the caller's config is left alone
+    try:
+        found = runner.client.run(settings)
+        assert list(found.values()) == [QUIET_WORKERS]
     finally:
         runner.close()
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from warta.corpus.memory import use_lean_pool
 from warta.corpus.manifest import check_version
 from warta.errors import ReleaseError
 from warta.inputs import iter_parquet_batches
@@ -166,6 +167,7 @@ def diff_releases(old_dir: str | Path, new_dir: str | Path) -> dict[str, Any]:
     ``documents`` (the large config) is compared as two id-ordered streams, so memory does not
     grow with the corpus (a release whose shards are not in id order goes through the digest
     index instead); the labeled configs through the index."""
+    use_lean_pool()
     old, new = Release.open(old_dir), Release.open(new_dir)
     for release in (old, new):
         check_version(release.version, error=ReleaseError, source=release.path / "manifest.json")

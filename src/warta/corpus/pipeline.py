@@ -31,6 +31,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from warta.corpus.memory import use_lean_pool
 from warta.corpus import card as card_module
 from warta.corpus import steps
 from warta.corpus.build import (
@@ -114,6 +115,7 @@ def build(
     **options: Any,
 ) -> tuple[BuildReport, list[Problem]]:
     """Build the release of ``raw_dir`` at ``out``; return the report and the skipped inputs."""
+    use_lean_pool()
     from warta.corpus.engines import ENGINES, open_engine
     from warta.corpus.sources import load_source_notes
 

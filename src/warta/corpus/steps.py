@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from warta.article import Article, RemovedSpan
+from warta.corpus.memory import use_lean_pool
 from warta.corpus.settings import CorpusSettings
 from warta import inputs
 from warta.errors import WartaError
@@ -140,6 +141,7 @@ def _row_bytes(article: Article) -> int:
 
 def read_step(task: ReadTask) -> dict[str, Any]:
     """Read, clean and fingerprint one batch of raw files; write its spill, fingerprints, signatures."""
+    use_lean_pool()
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -340,9 +342,10 @@ def band_step(task: BandTask) -> Any:
     :data:`~warta.corpus.dedup.MAX_BUCKET_COMPARISONS` earlier members, and a pair is a near
     duplicate when the share of equal signature values reaches the threshold.
     """
+    use_lean_pool()
     import numpy as np
 
-    from warta.corpus.dedup import MAX_BUCKET_COMPARISONS, band_key, equal_runs
+    from warta.corpus.dedup import MAX_BUCKET_COMPARISONS, band_key
 
     plan = Path(task.work) / "plan"
     rank = read_array(plan / "rank.npy")  # fingerprint row -> rank among participating articles, -1 if none
@@ -360,19 +363,12 @@ def band_step(task: BandTask) -> Any:
             keys[k, ranks[present]] = band_key(np.asarray(sig[:, band * r : (band + 1) * r])[present], band)
         offset += count
         del sig
-    pairs: list[Any] = []
-    for k in range(len(task.bands)):
-        for members in equal_runs(keys[k]):
-            # member j against the MAX_BUCKET_COMPARISONS members before it in the bucket; a pair
-            # (a, b) as the one number a * n + b, which sorts as the pair does
-            members = members.astype(np.int64)
-            for d in range(1, min(MAX_BUCKET_COMPARISONS, len(members) - 1) + 1):
-                pairs.append(members[d:] * n + members[:-d])
+    pairs = [bucket_pairs(keys[k], MAX_BUCKET_COMPARISONS) for k in range(len(task.bands))]
     del keys
-    if not pairs:
-        return np.zeros((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(pairs))
     del pairs
+    if not len(codes):
+        return np.zeros((0, 2), dtype=np.int64)
     candidates = np.stack([codes // n, codes % n], axis=1)
     del codes
     wanted = np.unique(candidates)
@@ -389,6 +385,26 @@ def band_step(task: BandTask) -> Any:
 
 
 _PAIRS_AT_ONCE = 1 << 16
+
+
+def bucket_pairs(keys: Any, most: int) -> Any:
+    """Each member of a bucket (a run of equal ``keys``) against the ``most`` members before it in
+    the bucket, in index order: the pairs ``(a, b)``, ``b < a``, as the one number ``a * n + b``
+    (which sorts as the pair does). The same pairs as looping over
+    :func:`warta.corpus.dedup.equal_runs`, without a NumPy array per bucket: once sorted, two
+    positions ``d`` apart are in one bucket exactly when their keys are equal."""
+    import numpy as np
+
+    n = len(keys)
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    ordered = keys[order]
+    out = []
+    for d in range(1, min(most, n - 1) + 1):
+        same = np.flatnonzero(ordered[d:] == ordered[:-d])
+        if not len(same):
+            break  # no run is longer than d
+        out.append(order[same + d] * n + order[same])
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def _signatures_of(task: BandTask, rank: Any, wanted: Any) -> Any:
@@ -433,6 +449,7 @@ def story_step(task: StoryTask) -> Any:
     :data:`~warta.corpus.stories.MAX_POSTINGS`. A day only needs the days before it, so day ranges
     are independent tasks.
     """
+    use_lean_pool()
     import numpy as np
 
     from warta.corpus.stories import MAX_POSTINGS
@@ -530,6 +547,7 @@ class ShardTask:
 
 def shard_step(task: ShardTask) -> dict[str, Any]:
     """Write one documents shard from the spill; return its manifest entry and card figures."""
+    use_lean_pool()
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq

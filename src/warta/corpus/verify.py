@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from warta.corpus.memory import use_lean_pool
 from warta.article import annotated_text
 from warta.corpus.card import read_header
 from warta.corpus.hide import is_hidden
@@ -490,6 +491,7 @@ class ShardResult:
 
 def check_shard(task: ShardCheck) -> ShardResult:
     """Check one shard on its own; the checks against other shards are left to the caller."""
+    use_lean_pool()
     import numpy as np
 
     release = Release(Path(task.release))
@@ -541,6 +543,7 @@ def verify_release(path: str | Path, schema: LabelSchema | None = None, *, engin
     process when ``None``). What crosses shards is gathered here: uniqueness of ids over 8-byte
     hashes, and an index of the documents (id, SHA-256 of the annotated text, raw SHA-256: an id
     and two hashes per document) that the labeled rows and ``raw_sources`` are checked against."""
+    use_lean_pool()
     release = Release.open(path)
     try:
         manifest = release.manifest

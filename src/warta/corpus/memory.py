@@ -1,0 +1,28 @@
+"""Arrow's memory pool for the corpus stage: the system allocator, which gives freed memory back.
+
+pyarrow's default pool on Linux is mimalloc, which keeps the pages of freed buffers for reuse. The
+build decodes and frees Parquet and Arrow IPC buffers batch after batch, so under mimalloc those
+pages stay in the process. Measured with ``ARROW_DEFAULT_MEMORY_POOL`` and no other change (the
+bytes written do not depend on the pool), peak RSS of a 100,000-article build: mimalloc 414 MB,
+system 382 MB, jemalloc 345 MB; of the plan of 300,000 articles: 353, 261 and 260 MB. One read
+batch took the same CPU time under mimalloc and the system allocator, and ~10 % more under
+jemalloc, so the system allocator it is.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def use_lean_pool() -> None:
+    """Make the system allocator Arrow's default pool, unless the user chose a pool with
+    ``ARROW_DEFAULT_MEMORY_POOL`` or the process already uses another than mimalloc.
+
+    Cheap and idempotent: every step calls it, so each process that runs steps (this one, a Dask
+    worker) gets it. Buffers already allocated stay valid; they remember their pool."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow as pa
+
+    if pa.default_memory_pool().backend_name == "mimalloc":
+        pa.set_memory_pool(pa.system_memory_pool())
