@@ -5,8 +5,9 @@ build decodes and frees Parquet and Arrow IPC buffers batch after batch, so unde
 pages stay in the process. Measured with ``ARROW_DEFAULT_MEMORY_POOL`` and no other change (the
 bytes written do not depend on the pool), peak RSS of a 100,000-article build: mimalloc 414 MB,
 system 382 MB, jemalloc 345 MB; of the plan of 300,000 articles: 353, 261 and 260 MB. One read
-batch took the same CPU time under mimalloc and the system allocator, and ~10 % more under
-jemalloc, so the system allocator it is.
+batch (9,177 articles, four runs each, alternating) took 12.3-14.0 s of CPU under mimalloc,
+11.5-16.9 s under the system allocator and 14.1-16.3 s under jemalloc: the system allocator saves
+most of the memory at no measurable cost in speed.
 """
 
 from __future__ import annotations
