@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from warta.corpus.memory import use_lean_pool
 from warta.corpus.manifest import check_version
+from warta.corpus.memory import use_lean_pool
 from warta.errors import ReleaseError
 from warta.inputs import iter_parquet_batches
 from warta.release import Release

@@ -31,7 +31,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from warta.corpus.memory import use_lean_pool
 from warta.corpus import card as card_module
 from warta.corpus import steps
 from warta.corpus.build import (
@@ -44,6 +43,7 @@ from warta.corpus.build import (
     write_release,
 )
 from warta.corpus.labeled import check_gold, labeled_rows
+from warta.corpus.memory import use_lean_pool
 from warta.corpus.readers import Problem, list_raw_files
 from warta.corpus.settings import CorpusSettings, load_settings
 from warta.errors import InputError, OutputExistsError, WartaError

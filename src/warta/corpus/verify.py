@@ -43,12 +43,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from warta.corpus.memory import use_lean_pool
 from warta.article import annotated_text
 from warta.corpus.card import read_header
 from warta.corpus.hide import is_hidden
 from warta.corpus.labeled import actor_slug
 from warta.corpus.manifest import check_version
+from warta.corpus.memory import use_lean_pool
 from warta.errors import InputError, ReleaseError
 from warta.features import CONFIGS, features_for
 from warta.fsutil import sha256_file
