@@ -213,9 +213,9 @@ def test_bucket_pairs_are_the_pairs_of_each_bucket() -> None:
 
 
 @pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("jemalloc", "jemalloc"), ("mimalloc", "mimalloc")])
-def test_the_steps_use_an_arrow_pool_that_gives_memory_back(chosen: str | None, expected: str) -> None:
-    """The system allocator replaces pyarrow's default mimalloc (which keeps freed pages), unless the
-    user chose a pool."""
+def test_the_local_engine_uses_an_arrow_pool_that_gives_memory_back(chosen: str | None, expected: str) -> None:
+    """Opening the engine that runs the steps makes the system allocator replace pyarrow's default
+    mimalloc (which keeps freed pages), unless the user chose a pool."""
     import os
     import subprocess
     import sys
@@ -223,9 +223,12 @@ def test_the_steps_use_an_arrow_pool_that_gives_memory_back(chosen: str | None, 
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     if chosen is not None:
         env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
-    code = "import pyarrow as pa; from warta.corpus.memory import use_lean_pool; use_lean_pool(); use_lean_pool(); print(pa.default_memory_pool().backend_name)"
-    found = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip()
-    assert found == expected
+    code = (
+        "import pyarrow as pa; from warta.corpus.engines import open_engine; "
+        "print(pa.default_memory_pool().backend_name); open_engine('local'); open_engine('local'); print(pa.default_memory_pool().backend_name)"
+    )
+    before, after = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert (before, after) == (chosen or "mimalloc", expected)
 
 
 def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_path: Path) -> None:
@@ -255,9 +258,10 @@ def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_pat
         runner.close()
 
 
-def test_the_local_cluster_workers_run_quietly() -> None:
+def test_the_local_cluster_workers_run_quietly_on_the_lean_pool() -> None:
     """The profiler and the fast monitors would take the GIL from the steps; the workers the engine
-    starts must have them off or slowed, whatever the user's own Dask configuration says."""
+    starts must have them off or slowed, whatever the user's own Dask configuration says. Their
+    Arrow pool is the system allocator (set by the engine's worker plugin, not by the steps)."""
     pytest.importorskip("distributed")
     import dask
 
@@ -269,14 +273,39 @@ def test_the_local_cluster_workers_run_quietly() -> None:
 
         return {key: dask.config.get(key) for key in QUIET_WORKERS}
 
+    def pool(_: int) -> str:
+        import pyarrow as pa
+
+        return pa.default_memory_pool().backend_name
+
     with dask.config.set({"distributed.worker.profile.enabled": True, "distributed.admin.tick.interval": "20ms"}):
         runner = open_engine("dask", workers=1)
         assert dask.config.get("distributed.admin.tick.interval") == "20ms"  # the caller's config is left alone
     try:
         found = runner.client.run(settings)
         assert list(found.values()) == [QUIET_WORKERS]
+        assert list(runner.map(pool, [0], desc="pool")) == ["system"]
     finally:
         runner.close()
+
+
+def test_the_quiet_worker_environment_gives_the_quiet_settings() -> None:
+    """Workers of a cluster started by hand get the settings from the environment variables that
+    ``docs/scale.md`` passes them: the variables must mean, to Dask, what ``QUIET_WORKERS`` says."""
+    pytest.importorskip("distributed")
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from warta.corpus.engines.dask import QUIET_WORKERS, quiet_worker_env
+
+    code = f"import json, dask, distributed; print(json.dumps({{k: dask.config.get(k) for k in {list(QUIET_WORKERS)!r}}}))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")} | quiet_worker_env()
+    found = json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+    assert found == QUIET_WORKERS
+    defaults = json.loads(subprocess.run([sys.executable, "-c", code], env={k: v for k, v in env.items() if not k.startswith("DASK_")}, capture_output=True, text=True, check=True).stdout)
+    assert all(defaults[key] != value for key, value in QUIET_WORKERS.items())  # each variable changes something
 
 
 def test_streaming_diff_equals_the_indexed_diff(raw: Path, reference: Path, tmp_path: Path) -> None:

@@ -19,8 +19,9 @@ def use_lean_pool() -> None:
     """Make the system allocator Arrow's default pool, unless the user chose a pool with
     ``ARROW_DEFAULT_MEMORY_POOL`` or the process already uses another than mimalloc.
 
-    Cheap and idempotent: every step calls it, so each process that runs steps (this one, a Dask
-    worker) gets it. Buffers already allocated stay valid; they remember their pool."""
+    Cheap and idempotent. The engines call it in every process that runs steps (this one, and each
+    Dask worker through :class:`~warta.corpus.engines.worker_setup.LeanPool`); commands that run no
+    engine call it themselves. Buffers already allocated stay valid; they remember their pool."""
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
     import pyarrow as pa

@@ -43,7 +43,6 @@ from warta.corpus.build import (
     write_release,
 )
 from warta.corpus.labeled import check_gold, labeled_rows
-from warta.corpus.memory import use_lean_pool
 from warta.corpus.readers import Problem, list_raw_files
 from warta.corpus.settings import CorpusSettings, load_settings
 from warta.errors import InputError, OutputExistsError, WartaError
@@ -115,7 +114,6 @@ def build(
     **options: Any,
 ) -> tuple[BuildReport, list[Problem]]:
     """Build the release of ``raw_dir`` at ``out``; return the report and the skipped inputs."""
-    use_lean_pool()
     from warta.corpus.engines import ENGINES, open_engine
     from warta.corpus.sources import load_source_notes
 

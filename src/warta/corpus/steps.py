@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from warta.article import Article, RemovedSpan
-from warta.corpus.memory import use_lean_pool
 from warta.corpus.settings import CorpusSettings
 from warta import inputs
 from warta.errors import WartaError
@@ -141,7 +140,6 @@ def _row_bytes(article: Article) -> int:
 
 def read_step(task: ReadTask) -> dict[str, Any]:
     """Read, clean and fingerprint one batch of raw files; write its spill, fingerprints, signatures."""
-    use_lean_pool()
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -342,7 +340,6 @@ def band_step(task: BandTask) -> Any:
     :data:`~warta.corpus.dedup.MAX_BUCKET_COMPARISONS` earlier members, and a pair is a near
     duplicate when the share of equal signature values reaches the threshold.
     """
-    use_lean_pool()
     import numpy as np
 
     from warta.corpus.dedup import MAX_BUCKET_COMPARISONS, band_key
@@ -449,7 +446,6 @@ def story_step(task: StoryTask) -> Any:
     :data:`~warta.corpus.stories.MAX_POSTINGS`. A day only needs the days before it, so day ranges
     are independent tasks.
     """
-    use_lean_pool()
     import numpy as np
 
     from warta.corpus.stories import MAX_POSTINGS
@@ -547,7 +543,6 @@ class ShardTask:
 
 def shard_step(task: ShardTask) -> dict[str, Any]:
     """Write one documents shard from the spill; return its manifest entry and card figures."""
-    use_lean_pool()
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq

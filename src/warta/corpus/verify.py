@@ -491,7 +491,6 @@ class ShardResult:
 
 def check_shard(task: ShardCheck) -> ShardResult:
     """Check one shard on its own; the checks against other shards are left to the caller."""
-    use_lean_pool()
     import numpy as np
 
     release = Release(Path(task.release))

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from warta.corpus.memory import use_lean_pool
 from warta.errors import InputError, ServiceError
 
 #: Dask settings for the cluster this engine starts. The defaults suit interactive analysis and cost a
@@ -30,6 +31,12 @@ QUIET_WORKERS: dict[str, Any] = {
 }
 
 
+def quiet_worker_env() -> dict[str, str]:
+    """:data:`QUIET_WORKERS` as the ``DASK_...`` environment variables that give them to the workers
+    of a cluster started by hand (``dask-jobqueue``, ``dask-kubernetes``; see ``docs/scale.md``)."""
+    return {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value) for key, value in QUIET_WORKERS.items()}
+
+
 class DaskEngine:
     name = "dask"
 
@@ -38,8 +45,11 @@ class DaskEngine:
             from distributed import Client, LocalCluster
         except ImportError:
             raise InputError("the dask engine needs dask.distributed, which is not installed", hint="pip install 'warta[dask]'") from None
+        from warta.corpus.engines.worker_setup import LeanPool
+
         self.progress = progress
         self.cluster = None
+        use_lean_pool()  # the plan and the finish run in this process
         if scheduler is not None:
             try:
                 self.client = Client(scheduler, timeout="20s")
@@ -54,6 +64,7 @@ class DaskEngine:
                     n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40,
                 )
                 self.client = Client(self.cluster)
+        self.client.register_plugin(LeanPool())
         link = getattr(self.client, "dashboard_link", None)
         if progress and link:
             print(f"dask dashboard: {link}", file=sys.stderr, flush=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from warta.corpus.memory import use_lean_pool
+
 
 class LocalEngine:
     name = "local"
@@ -12,6 +14,7 @@ class LocalEngine:
 
     def __init__(self, *, progress: bool = False) -> None:
         self.progress = progress
+        use_lean_pool()  # the steps run here
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], *, desc: str) -> Iterator[Any]:
         bar = None
