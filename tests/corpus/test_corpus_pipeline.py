@@ -258,25 +258,33 @@ def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_pat
         runner.close()
 
 
-def test_the_local_cluster_workers_run_quietly_on_the_lean_pool() -> None:
+def test_the_local_cluster_workers_run_quietly_on_the_lean_pool(tmp_path: Path) -> None:
     """The profiler and the fast monitors would take the GIL from the steps; the workers the engine
     starts must have them off or slowed, whatever the user's own Dask configuration says. Their
     Arrow pool is the system allocator (set by the engine's worker plugin, not by the steps)."""
     pytest.importorskip("distributed")
     import dask
 
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from warta.corpus.engines import open_engine
     from warta.corpus.engines.dask import QUIET_WORKERS
+
+    parquet = str(tmp_path / "t.parquet")
+    pq.write_table(pa.table({"id": [str(i) for i in range(5000)]}), parquet)
 
     def settings() -> dict:
         import dask
 
         return {key: dask.config.get(key) for key in QUIET_WORKERS}
 
-    def pool(_: int) -> str:
+    def pool(_: int) -> tuple[str, int]:
         import pyarrow as pa
+        import pyarrow.parquet as pq
 
-        return pa.default_memory_pool().backend_name
+        pq.ParquetFile(parquet).read()
+        return pa.default_memory_pool().backend_name, pa.mimalloc_memory_pool().max_memory()
 
     with dask.config.set({"distributed.worker.profile.enabled": True, "distributed.admin.tick.interval": "20ms"}):
         runner = open_engine("dask", workers=1)
@@ -284,28 +292,58 @@ def test_the_local_cluster_workers_run_quietly_on_the_lean_pool() -> None:
     try:
         found = runner.client.run(settings)
         assert list(found.values()) == [QUIET_WORKERS]
-        assert list(runner.map(pool, [0], desc="pool")) == ["system"]
+        assert list(runner.map(pool, [0], desc="pool")) == [("system", 0)]  # chosen before pyarrow loaded
     finally:
         runner.close()
 
 
-def test_the_quiet_worker_environment_gives_the_quiet_settings() -> None:
+def test_the_worker_environment_gives_the_quiet_settings_and_the_lean_pool() -> None:
     """Workers of a cluster started by hand get the settings from the environment variables that
-    ``docs/scale.md`` passes them: the variables must mean, to Dask, what ``QUIET_WORKERS`` says."""
+    ``docs/scale.md`` passes them: the variables must mean, to Dask, what ``QUIET_WORKERS`` says, and
+    give Arrow the system allocator."""
     pytest.importorskip("distributed")
     import json
     import os
     import subprocess
     import sys
 
-    from warta.corpus.engines.dask import QUIET_WORKERS, quiet_worker_env
+    from warta.corpus.engines.dask import QUIET_WORKERS, worker_env
 
-    code = f"import json, dask, distributed; print(json.dumps({{k: dask.config.get(k) for k in {list(QUIET_WORKERS)!r}}}))"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")} | quiet_worker_env()
-    found = json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
-    assert found == QUIET_WORKERS
-    defaults = json.loads(subprocess.run([sys.executable, "-c", code], env={k: v for k, v in env.items() if not k.startswith("DASK_")}, capture_output=True, text=True, check=True).stdout)
+    code = (
+        "import json, dask, distributed, pyarrow as pa; "
+        f"print(json.dumps({{k: dask.config.get(k) for k in {list(QUIET_WORKERS)!r}}} | {{'pool': pa.default_memory_pool().backend_name}}))"
+    )
+    bare = {k: v for k, v in os.environ.items() if not k.startswith("DASK_") and k != "ARROW_DEFAULT_MEMORY_POOL"}
+    found = json.loads(subprocess.run([sys.executable, "-c", code], env=bare | worker_env(), capture_output=True, text=True, check=True).stdout)
+    assert found == QUIET_WORKERS | {"pool": "system"}
+    defaults = json.loads(subprocess.run([sys.executable, "-c", code], env=bare, capture_output=True, text=True, check=True).stdout)
     assert all(defaults[key] != value for key, value in QUIET_WORKERS.items())  # each variable changes something
+    assert defaults["pool"] == "mimalloc"
+
+
+def test_the_cli_gives_all_of_arrow_the_system_allocator(tmp_path: Path) -> None:
+    """Chosen through the environment before pyarrow loads, the pool is the one Parquet's reader
+    uses inside Arrow too: mimalloc never allocates (after ``set_memory_pool`` alone it would)."""
+    import os
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": [str(i) for i in range(5000)]}), tmp_path / "t.parquet")
+    code = (
+        "import sys; from warta.cli import main; main(['--version']); "
+        "from warta.inputs import read_parquet; import pyarrow as pa; "
+        f"read_parquet({str(tmp_path / 't.parquet')!r}); "
+        "print(pa.default_memory_pool().backend_name, pa.mimalloc_memory_pool().max_memory())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out[-2:] == ["system", "0"]
+    fallback = code.replace("import sys;", "import pyarrow; pyarrow.default_memory_pool();")
+    out = subprocess.run([sys.executable, "-c", fallback], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out[-2] == "system" and int(out[-1]) > 0  # pyarrow loaded first: only the fallback, and the leak it leaves
 
 
 def test_streaming_diff_equals_the_indexed_diff(raw: Path, reference: Path, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from warta.cli.corpus import app as corpus_app
 from warta.cli.demo import demo
 from warta.cli.help import Group
 from warta.errors import WartaError
+from warta.memory import prefer_lean_pool
 
 app = typer.Typer(
     cls=Group,
@@ -100,6 +101,7 @@ def _debug() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns (and exits with) the exit code."""
+    prefer_lean_pool()  # before anything loads pyarrow
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:

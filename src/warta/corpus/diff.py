@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from warta.corpus.manifest import check_version
-from warta.corpus.memory import use_lean_pool
+from warta.memory import use_lean_pool
 from warta.errors import ReleaseError
 from warta.inputs import iter_parquet_batches
 from warta.release import Release

@@ -48,7 +48,7 @@ from warta.corpus.card import read_header
 from warta.corpus.hide import is_hidden
 from warta.corpus.labeled import actor_slug
 from warta.corpus.manifest import check_version
-from warta.corpus.memory import use_lean_pool
+from warta.memory import use_lean_pool
 from warta.errors import InputError, ReleaseError
 from warta.features import CONFIGS, features_for
 from warta.fsutil import sha256_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from warta.corpus.memory import use_lean_pool
+from warta.memory import use_lean_pool
 
 
 class LocalEngine:

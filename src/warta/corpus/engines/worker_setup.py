@@ -7,7 +7,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from warta.corpus.memory import use_lean_pool
+from warta.memory import use_lean_pool
 
 
 class LeanPool(WorkerPlugin):
