@@ -379,6 +379,24 @@ def test_a_damaged_array_in_the_work_folder_is_named_on_resume(raw: Path, tmp_pa
     assert not (tmp_path / "public").exists()
 
 
+def test_a_fingerprint_file_of_the_wrong_length_is_named_on_resume(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan fills its columns in place from the batches' counts: a fingerprint file that
+    disagrees with its batch is a damaged work folder, not a broadcasting error."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(steps, "band_step", lambda task: (_ for _ in ()).throw(RuntimeError("killed")))
+    with pytest.raises(RuntimeError):
+        build(raw, tmp_path / "public", batch_bytes=500_000, **options(tmp_path))
+    monkeypatch.undo()
+    fingerprints = steps.batch_paths(work_folder(tmp_path / "public"), 1)["fp"]
+    table = pq.read_table(fingerprints)
+    pq.write_table(table.slice(0, len(table) - 1), fingerprints)
+    with pytest.raises(InputError, match=f"{fingerprints.name}: {len(table) - 1} rows, its batch says {len(table)}") as info:
+        build(raw, tmp_path / "public", batch_bytes=500_000, resume=True, **options(tmp_path))
+    assert "work folder is damaged" in (info.value.hint or "")
+    assert not (tmp_path / "public").exists()
+
+
 @pytest.mark.parametrize("damage", ["truncated", "not arrow", "missing"])
 def test_a_damaged_spill_is_named_on_resume(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     monkeypatch.setattr(steps, "shard_step", lambda task: (_ for _ in ()).throw(RuntimeError("killed")))

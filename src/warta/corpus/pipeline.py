@@ -280,25 +280,29 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
 
     folder = work / "plan"
     folder.mkdir(exist_ok=True)
-    ids_parts, has_text, exact, day, nbytes, spill_row, batch_of = [], [], [], [], [], [], []
-    for index in range(len(counts)):
+    # Filled in place, a batch at a time: no list of parts to concatenate (which would hold every
+    # column twice) and each batch's decoded table freed before the next.
+    total = sum(counts)
+    has_text = np.empty(total, dtype=bool)
+    exact = np.empty(total, dtype=np.uint64)
+    day = np.empty(total, dtype=np.int32)
+    nbytes = np.empty(total, dtype=np.int64)
+    spill_row = np.empty(total, dtype=np.int32)
+    batch_of = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    ids_parts = []
+    offset = 0
+    for index, count in enumerate(counts):
         table = read_parquet(steps.batch_paths(work, index)["fp"], columns=["id", "has_text", "exact", "day", "nbytes", "spill_row"])
-        ids_parts.append(table.column("id"))
-        has_text.append(table.column("has_text").to_numpy(zero_copy_only=False))
-        exact.append(table.column("exact").to_numpy())
-        day.append(table.column("day").to_numpy())
-        nbytes.append(table.column("nbytes").to_numpy())
-        spill_row.append(table.column("spill_row").to_numpy())
-        batch_of.append(np.full(len(table), index, dtype=np.int32))
+        if len(table) != count:
+            raise InputError(f"{steps.batch_paths(work, index)['fp']}: {len(table)} rows, its batch says {count}", hint=steps._DAMAGED_WORK)
+        ids_parts.append(table.column("id").combine_chunks())
+        for name, out in (("has_text", has_text), ("exact", exact), ("day", day), ("nbytes", nbytes), ("spill_row", spill_row)):
+            out[offset : offset + count] = table.column(name).to_numpy(zero_copy_only=False)
+        offset += count
+        del table
     # Ids stay in Arrow (a few bytes each past their length): no Python string per article.
     ids = pa.chunked_array(ids_parts, type=pa.string()).combine_chunks()
-    has_text = np.concatenate(has_text)
-    exact = np.concatenate(exact)
-    day = np.concatenate(day)
-    nbytes = np.concatenate(nbytes)
-    spill_row = np.concatenate(spill_row)
-    batch_of = np.concatenate(batch_of)
-    total = len(ids)
+    del ids_parts
 
     # Repeated ids: the first in file order is kept. Arrow's sort is stable and compares UTF-8
     # bytes, which orders as code points do: the order ``sorted()`` gives the strings.
@@ -345,6 +349,7 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     starts = np.concatenate(([True], ordered_keys[1:] != ordered_keys[:-1])) if m else np.zeros(0, dtype=bool)
     group_first = by_key[np.maximum.accumulate(np.where(starts, np.arange(m), 0))] if m else by_key
     edges.append(np.stack([by_key[~starts], group_first[~starts]], axis=1).astype(np.int64))
+    del part_rank, exact, keys, by_key, ordered_keys, starts, group_first
     bands, rows = lsh_params(settings.dedup.threshold, settings.dedup.num_perm)
     groups = max(1, min(bands, runner.parallelism))
     band_tasks = [

@@ -349,39 +349,32 @@ def band_step(task: BandTask) -> Any:
     n = int(rank.max()) + 1 if len(rank) else 0
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = np.zeros((len(task.bands), n), dtype=np.uint64)
-    offset = 0
     r = task.rows_per_band
-    for index, count in enumerate(task.counts):
-        sig = read_array(batch_paths(task.work, index)["sig"], mmap=True)
-        ranks = rank[offset : offset + count]
-        present = ranks >= 0
-        for k, band in enumerate(task.bands):
-            keys[k, ranks[present]] = band_key(np.asarray(sig[:, band * r : (band + 1) * r])[present], band)
-        offset += count
-        del sig
-    pairs = [bucket_pairs(keys[k], MAX_BUCKET_COMPARISONS) for k in range(len(task.bands))]
-    del keys
+    pairs = []
+    # One band at a time (a pass over the signature files each, read through the page cache): the
+    # keys of one band are held, not those of all bands.
+    for band in task.bands:
+        keys = np.zeros(n, dtype=np.uint64)
+        offset = 0
+        for index, count in enumerate(task.counts):
+            sig = read_array(batch_paths(task.work, index)["sig"], mmap=True)
+            ranks = rank[offset : offset + count]
+            present = ranks >= 0
+            keys[ranks[present]] = band_key(np.asarray(sig[:, band * r : (band + 1) * r])[present], band)
+            offset += count
+            del sig
+        pairs.append(bucket_pairs(keys, MAX_BUCKET_COMPARISONS))
+        del keys
     codes = np.unique(np.concatenate(pairs))
     del pairs
     if not len(codes):
         return np.zeros((0, 2), dtype=np.int64)
     candidates = np.stack([codes // n, codes % n], axis=1)
     del codes
-    wanted = np.unique(candidates)
-    signature_of = _signatures_of(task, rank, wanted)
-    similar = np.empty(len(candidates), dtype=bool)
-    # Compared a slice of pairs at a time: two signature rows per pair would otherwise be copied
-    # for every candidate at once (~1 KB each).
-    for start in range(0, len(candidates), _PAIRS_AT_ONCE):
-        part = candidates[start : start + _PAIRS_AT_ONCE]
-        a = signature_of[np.searchsorted(wanted, part[:, 0])]
-        b = signature_of[np.searchsorted(wanted, part[:, 1])]
-        similar[start : start + len(part)] = (a == b).mean(axis=1) >= task.threshold
-    return candidates[similar]
+    return candidates[_similar(task, rank, candidates)]
 
 
-_PAIRS_AT_ONCE = 1 << 16
+_PAIRS_AT_ONCE = 1 << 14
 
 
 def bucket_pairs(keys: Any, most: int) -> Any:
@@ -404,23 +397,35 @@ def bucket_pairs(keys: Any, most: int) -> Any:
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
-def _signatures_of(task: BandTask, rank: Any, wanted: Any) -> Any:
-    """Signatures of the articles of rank ``wanted`` (sorted), read back from the batch files."""
+def _similar(task: BandTask, rank: Any, candidates: Any) -> Any:
+    """Whether each candidate pair (of ranks) reaches the threshold, comparing the two signatures
+    read from their batch files: one pair of batches at a time, so that no more than two
+    signature files are mapped and no copy of the candidates' signatures is held."""
     import numpy as np
 
-    out = None
-    offset = 0
-    for index, count in enumerate(task.counts):
-        ranks = rank[offset : offset + count]
-        hit = np.flatnonzero(np.isin(ranks, wanted))
-        if len(hit):
-            sig = read_array(batch_paths(task.work, index)["sig"], mmap=True)
-            if out is None:
-                out = np.zeros((len(wanted), sig.shape[1]), dtype=np.uint32)
-            out[np.searchsorted(wanted, ranks[hit])] = sig[hit]
-            del sig
-        offset += count
-    return out
+    present = np.flatnonzero(rank >= 0)
+    row_of = np.empty(int(rank.max()) + 1, dtype=np.int64)
+    row_of[rank[present]] = present  # rank -> fingerprint row
+    del present
+    starts = np.concatenate(([0], np.cumsum(task.counts)))
+    rows = row_of[candidates]
+    del row_of
+    batch = np.searchsorted(starts, rows, side="right") - 1
+    rows -= starts[batch]
+    groups = batch[:, 0] * len(task.counts) + batch[:, 1]
+    by_group = np.argsort(groups, kind="stable")
+    bounds = np.flatnonzero(np.diff(groups[by_group])) + 1
+    similar = np.empty(len(candidates), dtype=bool)
+    for part in np.split(by_group, bounds) if len(by_group) else []:
+        a_batch, b_batch = int(batch[part[0], 0]), int(batch[part[0], 1])
+        sig_a = read_array(batch_paths(task.work, a_batch)["sig"], mmap=True)
+        sig_b = sig_a if b_batch == a_batch else read_array(batch_paths(task.work, b_batch)["sig"], mmap=True)
+        for start in range(0, len(part), _PAIRS_AT_ONCE):
+            chosen = part[start : start + _PAIRS_AT_ONCE]
+            a, b = sig_a[rows[chosen, 0]], sig_b[rows[chosen, 1]]
+            similar[chosen] = (a == b).mean(axis=1) >= task.threshold
+        del sig_a, sig_b
+    return similar
 
 
 # --- stories: blocking by date window x rare-term postings ------------------------------------
