@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from warta.corpus.manifest import check_version
-from warta.memory import use_lean_pool
 from warta.errors import ReleaseError
 from warta.inputs import iter_parquet_batches
+from warta.memory import use_lean_pool
 from warta.release import Release
 
 #: Fields whose change is shown as a unified diff excerpt.

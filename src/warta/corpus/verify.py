@@ -48,11 +48,11 @@ from warta.corpus.card import read_header
 from warta.corpus.hide import is_hidden
 from warta.corpus.labeled import actor_slug
 from warta.corpus.manifest import check_version
-from warta.memory import use_lean_pool
 from warta.errors import InputError, ReleaseError
 from warta.features import CONFIGS, features_for
 from warta.fsutil import sha256_file
 from warta.inputs import LIMITS, iter_parquet_batches, open_parquet, read_text
+from warta.memory import use_lean_pool
 from warta.release import CARD, MANIFEST, Release
 from warta.schema import LabelSchema, load_schema
 from warta.spans import EntitySpan

@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from warta.memory import lean_pool_environ, use_lean_pool
 from warta.errors import InputError, ServiceError
+from warta.memory import lean_pool_environ, use_lean_pool
 
 #: Dask settings for the cluster this engine starts. The defaults suit interactive analysis and cost a
 #: CPU-bound build ~8 % of each worker's CPU (measured on a 2-core machine: other threads used 1.25 s
