@@ -21,8 +21,11 @@ before warta could choose.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import sys
+from functools import cache
 
 #: The variable pyarrow reads, once, when it first needs its default pool.
 POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
@@ -48,7 +51,7 @@ def use_lean_pool() -> None:
     ``ARROW_DEFAULT_MEMORY_POOL`` or the process already uses another than mimalloc.
 
     Cheap and idempotent. The engines call it in every process that runs steps (this one, and each
-    Dask worker through :class:`~warta.corpus.engines.worker_setup.LeanPool`); commands that run no
+    Dask worker through :class:`~warta.corpus.engines.worker_setup.LeanMemory`); commands that run no
     engine call it themselves. Buffers already allocated stay valid; they remember their pool."""
     if os.environ.get(POOL_VARIABLE):
         return
@@ -56,3 +59,25 @@ def use_lean_pool() -> None:
 
     if pa.default_memory_pool().backend_name == "mimalloc":
         pa.set_memory_pool(pa.system_memory_pool())
+
+
+@cache
+def _malloc_trim() -> object | None:
+    name = ctypes.util.find_library("c")
+    if name is None or not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def give_back_free_memory() -> None:
+    """Return the pages of freed memory to the system (glibc's ``malloc_trim``; nothing elsewhere).
+
+    glibc keeps freed chunks in its heaps, and a later stage whose allocations do not fit in those
+    holes grows the process on top of them. Called between tasks and after the plan: it takes a few
+    milliseconds."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

@@ -293,6 +293,8 @@ def test_the_local_cluster_workers_run_quietly_on_the_lean_pool(tmp_path: Path) 
         found = runner.client.run(settings)
         assert list(found.values()) == [QUIET_WORKERS]
         assert list(runner.map(pool, [0], desc="pool")) == [("system", 0)]  # chosen before pyarrow loaded
+        # The plugin that gives a task's freed memory back when it ends (and sets the pool on a cluster started by hand).
+        assert list(runner.client.run(lambda dask_worker: "warta-lean-memory" in dask_worker.plugins).values()) == [True]
     finally:
         runner.close()
 

@@ -47,6 +47,7 @@ from warta.corpus.readers import Problem, list_raw_files
 from warta.corpus.settings import CorpusSettings, load_settings
 from warta.errors import InputError, OutputExistsError, WartaError
 from warta.inputs import read_bytes, read_parquet
+from warta.memory import give_back_free_memory
 from warta.release import shard_name
 
 #: A read task gets raw files up to this many bytes (its spill is about twice that, in Arrow).
@@ -218,6 +219,7 @@ def _run(
         plan = steps.read_json(plan_done)
     else:
         plan = _plan(runner, work, settings, counts, skip_bad, opts, notes, shard_bytes)
+        give_back_free_memory()  # the plan's arrays, before the shards are written
     skipped.extend(Problem(p, line, message) for p, line, message in plan["skipped"])
     skipped.sort(key=lambda p: (p.path, p.line or 0))
 

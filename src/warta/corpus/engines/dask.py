@@ -47,7 +47,7 @@ class DaskEngine:
             from distributed import Client, LocalCluster
         except ImportError:
             raise InputError("the dask engine needs dask.distributed, which is not installed", hint="pip install 'warta[dask]'") from None
-        from warta.corpus.engines.worker_setup import LeanPool
+        from warta.corpus.engines.worker_setup import LeanMemory
 
         self.progress = progress
         self.cluster = None
@@ -67,7 +67,7 @@ class DaskEngine:
                     env=lean_pool_environ(),
                 )
                 self.client = Client(self.cluster)
-        self.client.register_plugin(LeanPool())
+        self.client.register_plugin(LeanMemory())
         link = getattr(self.client, "dashboard_link", None)
         if progress and link:
             print(f"dask dashboard: {link}", file=sys.stderr, flush=True)

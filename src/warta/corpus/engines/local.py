@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from warta.memory import use_lean_pool
+from warta.memory import give_back_free_memory, use_lean_pool
 
 
 class LocalEngine:
@@ -24,7 +24,9 @@ class LocalEngine:
             bar = tqdm(total=len(tasks), desc=desc, unit="task", leave=False)
         try:
             for task in tasks:
-                yield fn(task)
+                result = fn(task)
+                give_back_free_memory()  # what the task freed, before the next one
+                yield result
                 if bar is not None:
                     bar.update(1)
         finally:
