@@ -1,4 +1,4 @@
-"""Arrow's memory pool: the system allocator, which gives freed memory back.
+"""Memory given back to the system: Arrow on the system allocator, and glibc's free pages returned.
 
 pyarrow's default pool on Linux is mimalloc, which keeps the pages of freed buffers for reuse. The
 corpus build decodes and frees Parquet and Arrow IPC buffers batch after batch, so under mimalloc
@@ -17,6 +17,10 @@ fragment each other: reading one fingerprint file 100 times grew the process by 
 ``set_memory_pool``, by 3 MB with the variable set; loading the plan's columns of 1.2 million
 articles, 161 against 114 MB. :func:`use_lean_pool` is the fallback for a process that loaded pyarrow
 before warta could choose.
+
+Then glibc: it keeps freed chunks in its heaps, so a stage (or the next task) whose allocations do
+not fit the holes a previous one left grows the process on top of them; :func:`give_back_free_memory`
+returns those pages. At 100,000 articles it took the plan stage from 302 to 259 MB.
 """
 
 from __future__ import annotations
