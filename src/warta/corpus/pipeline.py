@@ -296,7 +296,7 @@ def _plan(runner: Any, work: Path, settings: CorpusSettings, counts: list[int], 
     for index, count in enumerate(counts):
         table = read_parquet(steps.batch_paths(work, index)["fp"], columns=["id", "has_text", "exact", "day", "nbytes", "spill_row"])
         if len(table) != count:
-            raise InputError(f"{steps.batch_paths(work, index)['fp']}: {len(table)} rows, its batch says {count}", hint=steps._DAMAGED_WORK)
+            raise InputError(f"{steps.batch_paths(work, index)['fp']}: {len(table)} rows, its batch says {count}", hint=steps.DAMAGED_WORK)
         ids_parts.append(table.column("id").combine_chunks())
         for name, out in (("has_text", has_text), ("exact", exact), ("day", day), ("nbytes", nbytes), ("spill_row", spill_row)):
             out[offset : offset + count] = table.column(name).to_numpy(zero_copy_only=False)

@@ -56,7 +56,7 @@ def write_json(path: Path, data: Any) -> None:
 
 def read_json(path: Path) -> Any:
     """A marker or plan of the work folder, through the shared reader: a damaged one is named."""
-    return inputs.read_json(path, hint=_DAMAGED_WORK)
+    return inputs.read_json(path, hint=DAMAGED_WORK)
 
 
 def write_json_lines(path: Path, items: list[Any]) -> None:
@@ -66,15 +66,16 @@ def write_json_lines(path: Path, items: list[Any]) -> None:
 
 def read_json_lines(path: Path) -> list[Any]:
     """A list written by :func:`write_json_lines`, through the shared reader."""
-    return [value for _, value in inputs.iter_jsonl(path, hint=_DAMAGED_WORK)]
+    return [value for _, value in inputs.iter_jsonl(path, hint=DAMAGED_WORK)]
 
 
 def read_array(path: Path, *, mmap: bool = False) -> Any:
     """A ``.npy`` array of the work folder (signatures, ranks), through the shared reader."""
-    return inputs.read_npy(path, mmap=mmap, hint=_DAMAGED_WORK)
+    return inputs.read_npy(path, mmap=mmap, hint=DAMAGED_WORK)
 
 
-_DAMAGED_WORK = "the build's work folder is damaged; remove it and build again without --resume"
+#: The hint of every error about the build's own work folder.
+DAMAGED_WORK = "the build's work folder is damaged; remove it and build again without --resume"
 
 
 def error_payload(error: WartaError) -> dict[str, Any]:
@@ -260,7 +261,7 @@ class SpillReader:
             self.files.move_to_end(batch)
             return found
         path = batch_paths(self.work, batch)["spill"]
-        found = self.files[batch] = (inputs.open_arrow_file(path, hint=_DAMAGED_WORK), path)
+        found = self.files[batch] = (inputs.open_arrow_file(path, hint=DAMAGED_WORK), path)
         if len(self.files) > SPILL_OPEN_FILES:
             self.files.popitem(last=False)
         return found
@@ -272,7 +273,7 @@ class SpillReader:
             self.cache.move_to_end(key)
             return found
         reader, path = self._file(batch)
-        found = self.cache[key] = inputs.read_arrow_batch(reader, index, path, hint=_DAMAGED_WORK)
+        found = self.cache[key] = inputs.read_arrow_batch(reader, index, path, hint=DAMAGED_WORK)
         self.held += found.nbytes
         while self.held > SPILL_CACHE_BYTES and len(self.cache) > 1:
             _, dropped = self.cache.popitem(last=False)
