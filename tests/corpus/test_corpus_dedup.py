@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import zlib
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warta.article import Article
+from warta.corpus import dedup
 from warta.corpus.dedup import Deduplicator, exact_key, mark_duplicates, normalise, shingles
 from warta.corpus.settings import DedupSettings
 
@@ -115,3 +117,30 @@ def test_chain_and_many_copies_form_one_group() -> None:
     mark_duplicates(articles)
     assert {a.duplicate_of for a in articles} == {None, "c0000"}
     assert [a.id for a in articles if a.duplicate_of is None] == ["c0000"]
+
+
+def _codes_of_words(text: str) -> list[int]:
+    return [zlib.crc32(word.encode("utf-8")) for word in dedup._words(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ_9 \t\n\r\xa0\u2009\u3000.,-'’“éÉİßﬁ²٣\u0301\u200b\x1c\x85")), max_size=60))
+def test_word_codes_a_token_at_a_time_equal_hashing_every_word(text: str) -> None:
+    assert dedup.word_codes(text) == _codes_of_words(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_word_codes_equal_hashing_every_word_on_any_unicode(text: str) -> None:
+    assert dedup.word_codes(text) == _codes_of_words(text)
+
+
+def test_the_word_code_cache_is_bounded(monkeypatch) -> None:
+    text = " ".join(f"kata{i}, Nama{i}." for i in range(300))
+    monkeypatch.setattr(dedup, "_TOKEN_CODES_MAX", 40)
+    dedup._TOKEN_CODES.clear()
+    for _ in range(3):
+        assert dedup.word_codes(text) == _codes_of_words(text)
+        assert len(dedup._TOKEN_CODES) <= 40 + 600
+    assert dedup.word_codes("kata satu") == _codes_of_words("kata satu")
+    assert len(dedup._TOKEN_CODES) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -9,10 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warta.article import Article
+from warta.corpus import stories
 from warta.corpus.ingest import ingest
+from warta.corpus.rules import SENTENCE_END, STORY_STOP_TERMS
 from warta.corpus.settings import SplitSettings, StorySettings
 from warta.corpus.splits import assign_splits, split_of
 from warta.corpus.stories import assign_stories, event_date, story_terms
+from warta.corpus.synthetic import generate
 
 DAM_A = (
     "Presiden Joko Widodo meresmikan Bendungan Randugunting di Kabupaten Blora, Jawa Tengah, pada Rabu. "
@@ -116,3 +120,84 @@ def test_no_story_straddles_splits(pairs: list[tuple[int, int]], minimum: int, r
     again = list(reversed(articles))
     assign_splits(again, config)
     assert all(a.split == b.split for a, b in zip(reversed(again), articles))
+
+
+_CAPITALISED_SCAN = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+_LOWER_SCAN = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+
+
+def _story_terms_by_scans(text: str) -> frozenset[str]:
+    """The definition of :func:`story_terms` as two regex scans of the text (how it was first
+    written): the token-at-a-time version must give the same terms."""
+    lowercase = set(_LOWER_SCAN.findall(text))
+    for token in [t for t in lowercase if "-" in t]:
+        lowercase.update(token.split("-"))
+    capitalised: set[str] = set()
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        heading = line[-1] not in SENTENCE_END
+        for match in _CAPITALISED_SCAN.finditer(line):
+            j = match.start() - 1
+            while j >= 0 and line[j] in " \t\"'“‘(«":
+                j -= 1
+            opens_sentence = j < 0 or line[j] in ".!?:"
+            for part in match.group().split("-"):
+                part = part.strip("'’")
+                if len(part) < 2:
+                    continue
+                if part.isupper():
+                    capitalised.add(part)
+                elif part[0].isupper():
+                    if not heading and not opens_sentence:
+                        capitalised.add(part)
+                else:
+                    lowercase.add(part)
+    return frozenset(
+        word.lower()
+        for word in capitalised
+        if (word.isupper() or word.lower() not in lowercase) and word.lower() not in STORY_STOP_TERMS
+    )
+
+
+#: Pieces that meet every branch: openers, sentence ends, hyphens, quotes, non-ASCII case, other whitespace.
+_PIECES = [
+    "NATO", "Rusia", "rusia", "PBB-Rusia", "nato-rusia", "Jakarta", "Senin", "Presiden", "O'Neil", "d’Arc", "İstanbul",
+    "ÉLYSÉE", "ß", "a", "B", "_", "1", "-", "'", "’", "“", "‘", "(", "«", '"', " ", "  ", "\t", "\n", "\xa0",
+    "\u2009", ".", ",", ":", "!", "?", ";",
+]
+
+
+#: Words of random pieces, each maybe ending a sentence or a line, joined by spaces.
+_RANDOM_TEXT = st.lists(
+    st.tuples(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), st.sampled_from(["", "", ".", ":", "?", "\n"])),
+    max_size=24,
+).map(lambda words: " ".join(word + end for word, end in words))
+
+
+@settings(max_examples=800, deadline=None)
+@given(_RANDOM_TEXT)
+def test_story_terms_equal_the_two_scans_on_random_text(text: str) -> None:
+    assert story_terms(text) == _story_terms_by_scans(text)
+
+
+def test_story_terms_equal_the_two_scans_on_synthetic_scrapes(tmp_path: Path) -> None:
+    generate(tmp_path, 300, seed=5)
+    texts = ["\n".join([a.text, *a.captions]) for a in ingest(tmp_path).articles]
+    assert len(texts) >= 300
+    assert sum(1 for text in texts if story_terms(text)) > 250
+    assert [story_terms(text) for text in texts] == [_story_terms_by_scans(text) for text in texts]
+
+
+def test_the_token_cache_is_bounded_and_a_cleared_cache_changes_nothing(monkeypatch) -> None:
+    text = "\n".join(f"Kata Nama{i} berkata kepada NATO{i} di Kota{i}." for i in range(200))
+    expected = _story_terms_by_scans(text)
+    monkeypatch.setattr(stories, "_TOKEN_RUNS_MAX", 50)
+    stories._TOKEN_RUNS.clear()
+    for _ in range(3):
+        assert story_terms(text) == expected
+        # Cleared before each text once full: at most the limit plus one text's tokens.
+        assert len(stories._TOKEN_RUNS) <= 50 + len(text.split())
+    assert story_terms("Kata Nama di sini.") == _story_terms_by_scans("Kata Nama di sini.")
+    assert len(stories._TOKEN_RUNS) <= 5

@@ -30,6 +30,7 @@ from warta.corpus.settings import StorySettings
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 _LOWER = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
 _OPENERS = " \t\"'“‘(«"
+_SENTENCE_STOPS = ".!?:"
 #: Terms shared by more than this many articles of a date window do not generate candidates.
 MAX_POSTINGS = 200
 
@@ -38,37 +39,96 @@ def story_terms(text: str) -> frozenset[str]:
     """Names and acronyms of a text, lower-cased: capitalised words inside a sentence whose
     lower-case form the text never uses, and all-caps acronyms (a capitalised word that only
     opens sentences is not evidence of a name). In heading-like lines (no final punctuation,
-    usually Title Case) only acronyms count. Hyphenated names are split (``NATO-Rusia``)."""
-    lowercase = set(_LOWER.findall(text))
-    for token in [t for t in lowercase if "-" in t]:
-        lowercase.update(token.split("-"))
+    usually Title Case) only acronyms count. Hyphenated names are split (``NATO-Rusia``).
+
+    Read a space-separated token at a time, through a bounded cache of what each token holds
+    (:func:`_token_runs`), instead of two regex scans of the whole text: the same terms (a test
+    checks them against the two scans on random text) in about half the time."""
+    lowercase: set[str] = set()
     capitalised: set[str] = set()
+    cache = _TOKEN_RUNS
+    if len(cache) > _TOKEN_RUNS_MAX:
+        cache.clear()
+    get = cache.get
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
         heading = line[-1] not in SENTENCE_END
-        for match in _CAPITALISED.finditer(line):
-            j = match.start() - 1
-            while j >= 0 and line[j] in _OPENERS:
-                j -= 1
-            opens_sentence = j < 0 or line[j] in ".!?:"
-            for part in match.group().split("-"):
-                part = part.strip("'’")
-                if len(part) < 2:
-                    continue
-                if part.isupper():
-                    capitalised.add(part)
-                elif part[0].isupper():
-                    if not heading and not opens_sentence:
-                        capitalised.add(part)
-                else:
-                    lowercase.add(part)
+        context: str | None = None  # the last character so far that is not an opener
+        for token in line.split(" "):
+            found = get(token)
+            if found is None:
+                found = cache[token] = _token_runs(token)
+            runs, tail, lower_words = found
+            if lower_words:
+                lowercase.update(lower_words)
+            for acronyms, names, lower, opens in runs:
+                if acronyms:
+                    capitalised.update(acronyms)
+                if lower:
+                    lowercase.update(lower)
+                if names and not heading:
+                    if opens is None:  # only openers before it in the token: the line decides
+                        opens = context is None or context in _SENTENCE_STOPS
+                    if not opens:
+                        capitalised.update(names)
+            if tail is not None:
+                context = tail
     return frozenset(
         word.lower()
         for word in capitalised
         if (word.isupper() or word.lower() not in lowercase) and word.lower() not in STORY_STOP_TERMS
     )
+
+
+_Run = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], "bool | None"]
+_TokenRuns = tuple[tuple[_Run, ...], "str | None", tuple[str, ...]]
+#: Space-separated token -> what :func:`story_terms` needs of it. Bounded (cleared when full, ~25 MB)
+#: so that memory does not grow with the corpus; tokens recur across articles far more than lines.
+_TOKEN_RUNS: dict[str, _TokenRuns] = {}
+_TOKEN_RUNS_MAX = 1 << 17
+
+
+def _token_runs(token: str) -> _TokenRuns:
+    """What :func:`story_terms` needs of one token of a line. A token holds no space, so no run of
+    word characters crosses it, and a space is an opener. For each capitalised run
+    (:data:`_CAPITALISED`): its parts (acronyms, names, lower case) and whether it opens a sentence
+    (None when only openers precede it in the token: the characters before the token decide).
+    Then the token's last character that is not an opener, and its lower-case words
+    (:data:`_LOWER`, hyphenated ones also in parts)."""
+    runs = []
+    for match in _CAPITALISED.finditer(token):
+        j = match.start() - 1
+        while j >= 0 and token[j] in _OPENERS:
+            j -= 1
+        runs.append((*_capitalised_parts(match.group()), None if j < 0 else token[j] in _SENTENCE_STOPS))
+    j = len(token) - 1
+    while j >= 0 and token[j] in _OPENERS:
+        j -= 1
+    lower = _LOWER.findall(token)
+    lower += [part for run in lower if "-" in run for part in run.split("-")]
+    return tuple(runs), (token[j] if j >= 0 else None), tuple(lower)
+
+
+def _capitalised_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The parts of a capitalised match (split at hyphens, quotes stripped, two letters or more):
+    acronyms (all caps: always terms), capitalised parts (terms unless they open a sentence or
+    stand in a heading) and lower-case parts (evidence that a word is not a name)."""
+    acronyms: list[str] = []
+    names: list[str] = []
+    lower: list[str] = []
+    for part in word.split("-"):
+        part = part.strip("'’")
+        if len(part) < 2:
+            continue
+        if part.isupper():
+            acronyms.append(part)
+        elif part[0].isupper():
+            names.append(part)
+        else:
+            lower.append(part)
+    return tuple(acronyms), tuple(names), tuple(lower)
 
 
 def event_date(article: Article) -> date | None:
