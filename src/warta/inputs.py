@@ -65,7 +65,7 @@ def read_bytes(
     what: str = "file",
 ) -> bytes:
     """The bytes of a regular file, refusing folders, devices and files over ``max_bytes``."""
-    target = Path(path)
+    target = path if isinstance(path, Path) else Path(path)
     limit = LIMITS.max_file_bytes if max_bytes is None else max_bytes
     try:
         with open(target, "rb") as handle:

@@ -45,6 +45,48 @@ def test_symlinks_out_of_the_root_and_loops_are_refused(tmp_path: Path) -> None:
         require_inside(root, root / "loop.txt", what="raw file")
 
 
+def _outcome(call):  # noqa: ANN001, ANN202
+    try:
+        return ("ok", call())
+    except InputError as error:
+        return ("error", error.message, error.hint)
+
+
+def test_resolving_below_the_real_root_gives_what_resolving_from_the_top_gives(tmp_path: Path) -> None:
+    """The per-component walk (``relative``) against a full ``realpath``, on links in and out of
+    the root, a linked folder, a link to a link, a loop, a missing file and an unusual name."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("s", encoding="utf-8")
+    real = tmp_path / "real"
+    (real / "sub" / "deeper").mkdir(parents=True)
+    for name in ("a.txt", "sub/b.txt", "sub/deeper/c.txt", "sub/-odd name.txt"):
+        (real / name).write_text("x", encoding="utf-8")
+    (real / "in.txt").symlink_to(real / "a.txt")
+    (real / "chain.txt").symlink_to(real / "in.txt")
+    (real / "rel.txt").symlink_to("sub/b.txt")
+    (real / "linked").symlink_to(real / "sub")
+    (real / "away").symlink_to(outside)
+    (real / "out.txt").symlink_to(outside / "secret.txt")
+    (real / "loop.txt").symlink_to(real / "loop.txt")
+    (real / "sub" / "up.txt").symlink_to("../a.txt")
+    root = tmp_path / "root-link"  # the folder the user gave is itself a link
+    root.symlink_to(real)
+    real_root = os.path.realpath(root)
+    relatives = [
+        "a.txt", "sub/b.txt", "sub/deeper/c.txt", "sub/-odd name.txt", "in.txt", "chain.txt", "rel.txt",
+        "linked/b.txt", "linked/deeper/c.txt", "away/secret.txt", "out.txt", "loop.txt", "sub/up.txt", "missing.txt",
+        "sub/missing/c.txt",
+    ]
+    outcomes = set()
+    for rel in relatives:
+        walked = _outcome(lambda: require_inside(root, root / rel, what="raw file", real_root=real_root, relative=rel))
+        resolved = _outcome(lambda: require_inside(root, root / rel, what="raw file", real_root=real_root))
+        assert walked == resolved, rel
+        outcomes.add(walked[0] if walked[0] == "ok" else walked[1].split(": ")[-1].split(" (")[0])
+    assert "ok" in outcomes and "symlink loop" in outcomes and any("leads outside" in o for o in outcomes)
+
+
 def test_release_destinations_are_refused(tmp_path: Path, repo: Path) -> None:
     release = repo / "corpus" / "releases" / "1.0.0"
     for target in (release, release / "manifest.json", release / "ner" / "new.json"):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from warta.corpus import rules
 from warta.corpus.clean import clean, split_lines
 from warta.corpus.dates import find_date, first_full_date, parse_datetime
 from warta.corpus.structure import is_caption, parse_byline, split_dateline
@@ -298,3 +301,34 @@ def test_two_word_headline_is_the_title_not_a_section() -> None:
 def test_article_without_header_has_no_title() -> None:
     c = clean(f"{P1}\n\n{P2}\n")
     assert c.title is None and c.text == f"{P1}\n\n{P2}"
+
+
+def _caption_by_patterns(line: str) -> bool:
+    """The definition of :func:`is_caption`: any of the four patterns, each tried on every line."""
+    if len(line) > 600:
+        return False
+    return bool(
+        rules.CAPTION_CREDIT.search(line)
+        or rules.CAPTION_TRAILING_CREDIT.search(line)
+        or rules.CAPTION_PREFIX.match(line)
+        or rules.CAPTION_POSITION.search(line)
+    )
+
+
+_CAPTION_PIECES = [
+    "Warga", "melintasi", "banjir", "Foto", "foto", "FOTO", "Photo", "Ilustrasi", "AFP", "ANTARA FOTO", "Reuters", "kompas.com",
+    "kanan", "kiri", "tengah", "Dok.", "/", "(", ")", "[", "]", ".", ",", ":", " ", "  ", "\t", "\n", "\xa0", "\u3000", "İ", "é",
+]
+
+
+_CREDITS = ["", "", ". Foto: Dok. X", "! Photo : Reuters/Y", "(AFP)", "( ANTARA FOTO/Galih )", "[Reuters]", "(Foto: Dok. X)", "(kiri)", "(kompas.com)"]
+_ENDS = ["", "", ".", " ", ". ", "\n", ".\xa0", ".."]
+_CAPTION_LINES = st.tuples(
+    st.lists(st.sampled_from(_CAPTION_PIECES), max_size=16).map("".join), st.sampled_from(_CREDITS), st.sampled_from(_ENDS)
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_CAPTION_LINES)
+def test_is_caption_answers_as_its_four_patterns_do(line: str) -> None:
+    assert is_caption(line) == _caption_by_patterns(line)

@@ -204,11 +204,11 @@ class _Bad(Exception):
 def _check_bytes(data: bytes, rel: str) -> None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise _Bad(*_problem(rel, None, "UTF-16 text, not UTF-8", "re-encode the file as UTF-8, e.g. iconv -f UTF-16 -t UTF-8"))
-    if not data.strip():
+    if not data or data.isspace():  # what ``not data.strip()`` says, without the copy
         raise _Bad(*_problem(rel, None, "empty file", "remove it or re-download the article"))
-    if data[:4] in (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b\x08\x00") or b"\x00" in data[:65536]:
-        raise _Bad(*_problem(rel, None, "binary file, not text", "keep only .txt, .jsonl and .html scrapes in the raw folder"))
     nul = data.find(b"\x00")
+    if data[:4] in (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b\x08\x00") or 0 <= nul < 65536:
+        raise _Bad(*_problem(rel, None, "binary file, not text", "keep only .txt, .jsonl and .html scrapes in the raw folder"))
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise _Bad(*_problem(rel, line, f"a NUL byte at byte offset {nul}: not a text file", "remove the NUL bytes (e.g. tr -d '\\000') or re-download the article"))
@@ -315,7 +315,8 @@ def read_file(
 ) -> Iterator[RawDocument]:
     """The documents in one raw file. Problems raise :class:`InputError`, or go to ``on_problem``.
 
-    With ``root`` (the raw folder), a file that resolves outside it is refused; ``real_root`` is
+    With ``root`` (the raw folder, and ``path`` is ``root / rel``), a file that resolves outside it
+    is refused, and the checked real path is what is read; ``real_root`` is
     :func:`~warta.paths.real_folder` of it, when the caller reads many files."""
     suffix = path.suffix.lower()
     try:
@@ -325,11 +326,11 @@ def read_file(
             raise _Bad(*_problem(rel, None, f"unsupported file type {suffix or '(no extension)'!r}", f"raw files must be one of {', '.join(SUPPORTED)}"))
         if root is not None:
             try:
-                require_inside(root, path, what="raw file", real_root=real_root)
+                real = require_inside(root, path, what="raw file", real_root=real_root, relative=rel)
             except InputError as error:
                 raise _Bad(*_problem(rel, None, _link_problem(error.message, Path(root).resolve()), "copy the file into the raw folder instead of linking to it")) from None
         try:
-            data = read_bytes(path, what="raw file")
+            data = read_bytes(real if root is not None else path, what="raw file")
         except InputError as error:
             raise _Bad(*_problem(rel, None, error.message.split(": ", 1)[-1], "check the file's permissions")) from None
         if suffix == ".jsonl":

@@ -277,10 +277,16 @@ def identify_outlet(evidence: list[str]) -> tuple[str, str] | None:
     (dateline prefix, byline, outlet label, follow prompt and copyright lines), else None."""
     found: dict[str, str] = {}
     for text in evidence:
-        for outlet, brand in zip(OUTLETS, _BRANDS):
-            if brand.search(text):
-                found.setdefault(outlet.name, text)
+        for name in _brands_in(text):
+            found.setdefault(name, text)
     return next(iter(found.items())) if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _brands_in(text: str) -> tuple[str, ...]:
+    """The outlets whose brand ``text`` names. Cached: evidence lines (datelines, labels, footers)
+    recur across an outlet's articles."""
+    return tuple(outlet.name for outlet, brand in zip(OUTLETS, _BRANDS) if brand.search(text))
 
 
 def outlet_for_host(url: str) -> str | None:

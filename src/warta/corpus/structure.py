@@ -41,12 +41,18 @@ def is_caption(line: str) -> bool:
     (``X, kanan, dan Y, tengah,``) the way only captions do."""
     if len(line) > 600:
         return False
+    # Each pattern is tried only where its literal part could be (a closing bracket at the end, a
+    # colon): the same answer, without scanning the many lines that have neither.
     return bool(
-        rules.CAPTION_CREDIT.search(line)
-        or rules.CAPTION_TRAILING_CREDIT.search(line)
+        (line.rstrip().endswith(_CREDIT_ENDS) and rules.CAPTION_CREDIT.search(line))
+        or (":" in line and rules.CAPTION_TRAILING_CREDIT.search(line))
         or rules.CAPTION_PREFIX.match(line)
         or rules.CAPTION_POSITION.search(line)
     )
+
+
+#: How a line that :data:`rules.CAPTION_CREDIT` matches ends, once its final whitespace is stripped.
+_CREDIT_ENDS = (")", "]", ").", "].")
 
 
 def is_name(text: str) -> bool:
