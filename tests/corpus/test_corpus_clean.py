@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from warta.corpus import rules
@@ -332,3 +332,28 @@ _CAPTION_LINES = st.tuples(
 @given(_CAPTION_LINES)
 def test_is_caption_answers_as_its_four_patterns_do(line: str) -> None:
     assert is_caption(line) == _caption_by_patterns(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["kata", "x.", "apa?", "!"]), st.sampled_from([" ", " ", "  ", "\t", "\xa0", "\u3000", ""])),
+        min_size=5,
+        max_size=60,
+    ).map(lambda words: "".join(word + space for word, space in words))
+)
+@example("kata " * 31)
+@example("kata " * 30)
+@example("kata " * 24 + "kata")
+@example("kata " * 23 + "kata")
+@example("kata " * 19 + "apa?")
+@example("kata " * 18 + "apa?")
+@example("kata " * 7 + "x.")
+@example("kata " * 6 + "x.")
+def test_prose_and_heading_tests_count_words_as_a_full_split_does(line: str) -> None:
+    from warta.corpus import structure
+
+    words = len(line.split())
+    prose = words >= 25 or (words >= 8 and structure.ends_sentence(line) and (line[-1] not in "?!" or words >= 20))
+    assert structure.is_prose(line) == prose
+    assert structure.is_heading_like(line) == (not structure.ends_sentence(line) and words <= 30)

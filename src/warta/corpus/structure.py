@@ -20,9 +20,14 @@ def ends_sentence(line: str) -> bool:
     return bool(line) and line[-1] in rules.SENTENCE_END
 
 
+def _words_up_to(line: str, limit: int) -> int:
+    """``min(word_count(line), limit + 1)``, without splitting the rest of a long paragraph."""
+    return len(line.split(None, limit))
+
+
 def is_prose(line: str) -> bool:
     """A body paragraph: a sentence of some length, or a long run of words that lost its period."""
-    words = word_count(line)
+    words = _words_up_to(line, 25)
     if words >= 25:
         return True
     if words < 8 or not ends_sentence(line):
@@ -33,7 +38,7 @@ def is_prose(line: str) -> bool:
 
 def is_heading_like(line: str) -> bool:
     """Short and without final punctuation: a subheading, headline, section or related headline."""
-    return not ends_sentence(line) and word_count(line) <= 30
+    return not ends_sentence(line) and _words_up_to(line, 30) <= 30
 
 
 def is_caption(line: str) -> bool:
