@@ -84,7 +84,7 @@ def story_terms(text: str) -> frozenset[str]:
 
 _Run = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], "bool | None"]
 _TokenRuns = tuple[tuple[_Run, ...], "str | None", tuple[str, ...]]
-#: Space-separated token -> what :func:`story_terms` needs of it. Bounded (cleared when full, ~25 MB)
+#: Space-separated token -> what :func:`story_terms` needs of it. Bounded (cleared when full, ~40 MB)
 #: so that memory does not grow with the corpus; tokens recur across articles far more than lines.
 _TOKEN_RUNS: dict[str, _TokenRuns] = {}
 _TOKEN_RUNS_MAX = 1 << 17
