@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 from pathlib import Path, PurePosixPath
 
 from warta.errors import InputError, OutputExistsError, ReleaseError, WartaError
@@ -119,8 +120,6 @@ def require_inside(
 def _resolve_below(real_root: str, relative: str) -> str:
     """``os.path.realpath(os.path.join(real_root, relative), strict=True)`` for a real folder
     ``real_root``, without resolving ``real_root`` again when nothing below it is a link."""
-    import stat
-
     whole = os.path.join(real_root, relative)
     parts = relative.split(os.sep)
     if os.path.isabs(relative) or any(part in ("", ".", "..") for part in parts):

@@ -137,7 +137,7 @@ def test_word_codes_equal_hashing_every_word_on_any_unicode(text: str) -> None:
 
 def test_the_word_code_cache_is_bounded(monkeypatch) -> None:
     text = " ".join(f"kata{i}, Nama{i}." for i in range(300))
-    monkeypatch.setattr(dedup, "_TOKEN_CODES_MAX", 40)
+    monkeypatch.setattr(dedup._TOKEN_CODES, "limit", 40)
     dedup._TOKEN_CODES.clear()
     for _ in range(3):
         assert dedup.word_codes(text) == _codes_of_words(text)

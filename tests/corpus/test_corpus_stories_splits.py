@@ -193,7 +193,7 @@ def test_story_terms_equal_the_two_scans_on_synthetic_scrapes(tmp_path: Path) ->
 def test_the_token_cache_is_bounded_and_a_cleared_cache_changes_nothing(monkeypatch) -> None:
     text = "\n".join(f"Kata Nama{i} berkata kepada NATO{i} di Kota{i}." for i in range(200))
     expected = _story_terms_by_scans(text)
-    monkeypatch.setattr(stories, "_TOKEN_RUNS_MAX", 50)
+    monkeypatch.setattr(stories._TOKEN_RUNS, "limit", 50)
     stories._TOKEN_RUNS.clear()
     for _ in range(3):
         assert story_terms(text) == expected

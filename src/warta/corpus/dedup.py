@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from warta.corpus.memo import TokenMemo
 from warta.corpus.settings import DedupSettings
 
 if TYPE_CHECKING:
@@ -38,10 +39,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-#: Whitespace token -> CRC-32s of its words, bounded: cleared when full, so memory does not grow
-#: with the corpus. Tokens repeat across articles far more than texts do.
-_TOKEN_CODES: dict[str, tuple[int, ...]] = {}
-_TOKEN_CODES_MAX = 1 << 17  # ~25 MB when full
+def _token_codes(token: str) -> tuple[int, ...]:
+    return tuple(zlib.crc32(word.encode("utf-8")) for word in _WORD.findall(token))
+
+
+#: Whitespace token -> CRC-32s of its words (~25 MB when full).
+_TOKEN_CODES: TokenMemo[tuple[int, ...]] = TokenMemo(_token_codes, 1 << 17)
 
 
 def word_codes(text: str) -> list[int]:
@@ -50,16 +53,12 @@ def word_codes(text: str) -> list[int]:
     The same list as hashing :func:`_words` (a test checks it on random text): ``\\w`` never
     matches whitespace, so the words of the text are the words of its tokens, and a token's
     words are found once however often it recurs."""
-    cache = _TOKEN_CODES
-    if len(cache) > _TOKEN_CODES_MAX:
-        cache.clear()
-    get = cache.get
+    memo = _TOKEN_CODES
+    get = memo.start().get
     codes: list[int] = []
     for token in unicodedata.normalize("NFKC", text).casefold().split():
         found = get(token)
-        if found is None:
-            found = cache[token] = tuple(zlib.crc32(w.encode("utf-8")) for w in _WORD.findall(token))
-        codes += found
+        codes += memo.add(token) if found is None else found
     return codes
 
 

@@ -24,6 +24,7 @@ from datetime import date
 
 from warta.article import Article
 from warta.corpus.dates import first_full_date
+from warta.corpus.memo import TokenMemo
 from warta.corpus.rules import SENTENCE_END, STORY_STOP_TERMS
 from warta.corpus.settings import StorySettings
 
@@ -41,15 +42,13 @@ def story_terms(text: str) -> frozenset[str]:
     opens sentences is not evidence of a name). In heading-like lines (no final punctuation,
     usually Title Case) only acronyms count. Hyphenated names are split (``NATO-Rusia``).
 
-    Read a space-separated token at a time, through a bounded cache of what each token holds
+    Read a space-separated token at a time, through a bounded memo of what each token holds
     (:func:`_token_runs`), instead of two regex scans of the whole text: the same terms (a test
     checks them against the two scans on random text) in about half the time."""
     lowercase: set[str] = set()
     capitalised: set[str] = set()
-    cache = _TOKEN_RUNS
-    if len(cache) > _TOKEN_RUNS_MAX:
-        cache.clear()
-    get = cache.get
+    memo = _TOKEN_RUNS
+    get = memo.start().get
     for line in text.split("\n"):
         line = line.strip()
         if not line:
@@ -58,9 +57,7 @@ def story_terms(text: str) -> frozenset[str]:
         context: str | None = None  # the last character so far that is not an opener
         for token in line.split(" "):
             found = get(token)
-            if found is None:
-                found = cache[token] = _token_runs(token)
-            runs, tail, lower_words = found
+            runs, tail, lower_words = memo.add(token) if found is None else found
             if lower_words:
                 lowercase.update(lower_words)
             for acronyms, names, lower, opens in runs:
@@ -84,12 +81,6 @@ def story_terms(text: str) -> frozenset[str]:
 
 _Run = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], "bool | None"]
 _TokenRuns = tuple[tuple[_Run, ...], "str | None", tuple[str, ...]]
-#: Space-separated token -> what :func:`story_terms` needs of it. Bounded (cleared when full, ~40 MB)
-#: so that memory does not grow with the corpus; tokens recur across articles far more than lines.
-_TOKEN_RUNS: dict[str, _TokenRuns] = {}
-_TOKEN_RUNS_MAX = 1 << 17
-
-
 def _token_runs(token: str) -> _TokenRuns:
     """What :func:`story_terms` needs of one token of a line. A token holds no space, so no run of
     word characters crosses it, and a space is an opener. For each capitalised run
@@ -129,6 +120,10 @@ def _capitalised_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tup
         else:
             lower.append(part)
     return tuple(acronyms), tuple(names), tuple(lower)
+
+
+#: Space-separated token -> what :func:`story_terms` needs of it (~40 MB when full).
+_TOKEN_RUNS: TokenMemo[_TokenRuns] = TokenMemo(_token_runs, 1 << 17)
 
 
 def event_date(article: Article) -> date | None:
