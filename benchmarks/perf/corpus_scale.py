@@ -52,16 +52,18 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
     root = psutil.Process(process.pid)
     peak = 0
     split: dict[int, tuple[float, float]] = {}  # pid -> (user, system), as last sampled
-    stages: list[list[Any]] = []  # [stage, first seen, last seen, peak RSS], in order
+    stages: list[list[Any]] = []  # [stage, first seen, last seen, peak RSS, peak RSS of the build process], in order
     while process.poll() is None:
         try:
             tree = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             break
-        rss = 0
+        rss = own = 0
         for p in tree:
             try:
                 rss += p.memory_info().rss
+                if p is root:
+                    own = rss
                 times = p.cpu_times()
                 split[p.pid] = (times.user, times.system)
             except psutil.NoSuchProcess:
@@ -71,8 +73,8 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
         if stages and STAGES.index(stage) < STAGES.index(stages[-1][0]):
             stage = stages[-1][0]  # the work folder is being removed at the end: still the last stage
         if not stages or stages[-1][0] != stage:
-            stages.append([stage, now, now, 0])
-        stages[-1][2:] = [now, max(stages[-1][3], rss)]
+            stages.append([stage, now, now, 0, 0])
+        stages[-1][2:] = [now, max(stages[-1][3], rss), max(stages[-1][4], own)]
         time.sleep(0.2)
     wall = time.perf_counter() - start
     stderr = process.stderr.read() if process.stderr else ""
@@ -127,7 +129,9 @@ def main() -> None:
                 f"{n:>9} {engine:>8} {n / cpu:>10,.0f} {r['wall']:>8,.1f} {n / r['wall']:>10,.0f} {1e6 * cpu / n:>10,.0f} {r['peak_rss'] / 2**20:>11,.0f}",
                 flush=True,
             )
-            print("           " + ", ".join(f"{name} {t1 - t0:,.0f} s (peak {rss / 2**20:,.0f} MB)" for name, t0, t1, rss in r["stages"]), flush=True)
+            print("           " + ", ".join(f"{name} {t1 - t0:,.0f} s (peak {rss / 2**20:,.0f} MB)" for name, t0, t1, rss, _ in r["stages"]), flush=True)
+            if engine == "dask":
+                print("           peak RSS of the build process (client, scheduler): " + ", ".join(f"{name} {own / 2**20:,.0f} MB" for name, _, _, _, own in r["stages"]), flush=True)
             (cu, cs), (wu, ws) = r["client"], r["workers"]
             print(f"           CPU s (user/system, as last sampled): build process {cu:,.0f}/{cs:,.0f}, descendants {wu:,.0f}/{ws:,.0f}", flush=True)
             shutil.rmtree(out.parent, ignore_errors=True)
