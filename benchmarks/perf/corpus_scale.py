@@ -11,8 +11,8 @@ folder (kept between engines, reused with ``--raw``). Then ``warta corpus build`
 process per engine, and a sampler sums the RSS of that process and all its descendants (the Dask
 scheduler, nanny and worker processes included) every 0.2 s. Reported: articles per CPU-second
 (user + system time of the whole tree), wall time, articles per wall-second, CPU µs per article
-and peak RSS of the tree, then the wall time and peak RSS of each stage (read, plan, write+finish: seen from
-the completion files in the build's work folder). Goals on a 2-core machine: >= 2,000 articles/CPU-s for ``local``, peak
+and peak RSS of the tree, then the wall time and peak RSS of each stage (read, plan, write, finish:
+seen from the completion files in the build's work folder). Goals on a 2-core machine: >= 2,000 articles/CPU-s for ``local``, peak
 RSS <= 1 GB at 1M and within 1.3x between 100k and 1M, and ``dask`` with 2 workers >= 1.7x the
 wall-clock speed of ``local``.
 """
@@ -20,6 +20,7 @@ wall-clock speed of ``local``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -30,13 +31,16 @@ from pathlib import Path
 from typing import Any
 
 
-STAGES = ("start", "read", "plan", "write+finish")
+STAGES = ("start", "read", "plan", "write", "finish")
 
 
-def stage_of(work: Path) -> str:
-    """The build's current stage, from the completion files it leaves in its work folder."""
+def stage_of(work: Path, shards: dict[str, int]) -> str:
+    """The build's current stage, from the completion files it leaves in its work folder: the
+    finish (manifest, card, the release moved into place) starts once every shard has its file."""
     if (work / "write").exists():
-        return "write+finish"
+        if "n" not in shards:
+            shards["n"] = len(json.loads((work / "plan" / "plan.json").read_text(encoding="utf-8"))["shards"])
+        return "finish" if sum(1 for _ in (work / "write").glob("shard-*.json")) >= shards["n"] else "write"
     if (work / "plan").exists():
         return "plan"
     if work.exists():
@@ -52,6 +56,7 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
     root = psutil.Process(process.pid)
     peak = 0
     split: dict[int, tuple[float, float]] = {}  # pid -> (user, system), as last sampled
+    shards: dict[str, int] = {}  # the plan's shard count, read once
     stages: list[list[Any]] = []  # [stage, first seen, last seen, peak RSS, peak RSS of the build process], in order
     while process.poll() is None:
         try:
@@ -69,7 +74,7 @@ def measure(command: list[str], env: dict[str, str], work: Path) -> dict[str, An
             except psutil.NoSuchProcess:
                 pass
         peak = max(peak, rss)
-        now, stage = time.perf_counter() - start, stage_of(work)
+        now, stage = time.perf_counter() - start, stage_of(work, shards)
         if stages and STAGES.index(stage) < STAGES.index(stages[-1][0]):
             stage = stages[-1][0]  # the work folder is being removed at the end: still the last stage
         if not stages or stages[-1][0] != stage:

@@ -101,6 +101,51 @@ def test_dask_engine_with_two_workers_gives_the_same_bytes(raw: Path, reference:
     assert_same(tmp_path / "private", reference / "private")
 
 
+#: A worker that has imported nothing yet: it runs one task and says whether the step imported ``datasets``.
+_FRESH_WORKER = (
+    "import pickle, sys; fn, task = pickle.load(sys.stdin.buffer); result = fn(task); "
+    "sys.stdout.buffer.write(pickle.dumps((result, 'datasets' in sys.modules)))"
+)
+
+
+class _FreshProcessEngine:
+    """Every task in a new interpreter, its arguments and result pickled as Dask ships them."""
+
+    name = "fresh"
+    parallelism = 1
+
+    def __init__(self) -> None:
+        self.ran: list[tuple[str, bool]] = []  # (step, imported datasets)
+
+    def map(self, fn, tasks, *, desc: str):  # noqa: ANN001, ANN201
+        import pickle
+        import subprocess
+        import sys
+
+        for task in tasks:
+            done = subprocess.run([sys.executable, "-c", _FRESH_WORKER], input=pickle.dumps((fn, task)), capture_output=True, check=True)
+            result, imported = pickle.loads(done.stdout)
+            self.ran.append((fn.__name__, imported))
+            yield result
+
+    def close(self) -> None:
+        return None
+
+
+def test_steps_run_in_a_fresh_process_without_datasets(raw: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tasks carry the documents schema, so a worker never imports ``datasets`` (69 MB per
+    process) to derive it; shipped to fresh processes, the steps give the same bytes."""
+    import warta.corpus.engines
+
+    engine = _FreshProcessEngine()
+    monkeypatch.setattr(warta.corpus.engines, "open_engine", lambda *args, **kwargs: engine)
+    build(raw, tmp_path / "public", batch_bytes=3_000_000, **options(tmp_path))
+    assert_same(tmp_path / "public", reference / "public")
+    assert_same(tmp_path / "private", reference / "private")
+    assert {step for step, _ in engine.ran} == {"read_step", "band_step", "story_step", "shard_step"}
+    assert [step for step, imported in engine.ran if imported] == []
+
+
 def test_an_interrupted_build_resumes_to_the_same_bytes(raw: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = steps.shard_step
     calls = []

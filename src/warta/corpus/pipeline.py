@@ -166,6 +166,7 @@ def build(
     try:
         n_batches = _write_batch_lists(work, files, starts)
         del files, starts
+        give_back_free_memory()  # the names (~100 bytes per raw file), before the engine starts
         runner = open_engine(engine, workers=workers, scheduler=scheduler, progress=progress)
         result = _run(runner, opts, settings, notes, raw_dir, n_batches, work, skip_bad, shard_bytes, progress)
     except (WartaError, OSError):
@@ -197,7 +198,11 @@ def _run(
 ) -> tuple[BuildReport, list[Problem]]:
     # 1. read + clean + fingerprint
     gold_ids = frozenset(opts.gold.documents) if opts.gold is not None else frozenset()
-    tasks = [steps.ReadTask(i, str(raw_dir.absolute()), str(work), settings, skip_bad, gold_ids) for i in range(n_batches)]
+    schema = steps.documents_schema_bytes()
+    tasks = [
+        steps.ReadTask(i, str(raw_dir.absolute()), str(work), settings, skip_bad, documents_schema=schema, gold_ids=gold_ids)
+        for i in range(n_batches)
+    ]
     summaries: dict[int, dict[str, Any]] = {}
     pending = []
     for task in tasks:
@@ -234,7 +239,7 @@ def _run(
             entries[k] = steps.read_json(done)
         else:
             shard_tasks.append(
-                (k, steps.ShardTask(str(work), str(staging), shard["plan_file"], shard["path"], shard["split"], plan["list_sources"]))
+                (k, steps.ShardTask(str(work), str(staging), shard["plan_file"], shard["path"], shard["split"], plan["list_sources"], schema))
             )
     (work / "write").mkdir(exist_ok=True)
     for (k, _), entry in zip(shard_tasks, runner.map(steps.shard_step, [t for _, t in shard_tasks], desc="write")):

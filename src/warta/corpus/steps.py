@@ -17,6 +17,7 @@ sorted by id. Rank, not arrival order, decides every tie, so the result depends 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -99,7 +100,27 @@ class ReadTask:
     work: str  # the batch's raw files are listed in batch_paths(work, index)["files"]
     settings: CorpusSettings
     skip_bad: bool
+    documents_schema: bytes  # documents_schema_bytes(), made once by the engine's caller
     gold_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+def documents_schema_bytes() -> bytes:
+    """The release's documents Arrow schema (with the ``huggingface`` metadata ``datasets`` reads
+    back), serialised for the tasks. It is derived from ``datasets.Features`` once, in the process
+    that makes the tasks: a worker that derived it itself would import ``datasets`` (69 MB of
+    resident memory per process) for this alone."""
+    from warta.corpus.parquet import arrow_schema
+    from warta.features import documents_features
+
+    return arrow_schema(documents_features()).serialize().to_pybytes()
+
+
+@functools.lru_cache(maxsize=2)
+def documents_schema(serialised: bytes) -> Any:
+    """The schema :func:`documents_schema_bytes` serialised, read back once per process."""
+    import pyarrow as pa
+
+    return pa.ipc.read_schema(pa.py_buffer(serialised))
 
 
 def batch_paths(work: str | Path, index: int) -> dict[str, Path]:
@@ -151,7 +172,7 @@ def read_step(task: ReadTask) -> dict[str, Any]:
 
     paths = batch_paths(task.work, task.index)
     paths["done"].parent.mkdir(parents=True, exist_ok=True)
-    schema = spill_schema()
+    schema = spill_schema(documents_schema(task.documents_schema))
     fingerprinter = Fingerprinter(task.settings)
     num_perm = task.settings.dedup.num_perm
     skipped: list[Any] | None = [] if task.skip_bad else None
@@ -214,15 +235,12 @@ def read_step(task: ReadTask) -> dict[str, Any]:
     return summary
 
 
-def spill_schema() -> Any:
-    """A batch's spill: the documents rows plus what the card says of an inferred outlet (which
-    the release rows do not hold)."""
+def spill_schema(documents: Any) -> Any:
+    """A batch's spill: the ``documents`` rows plus what the card says of an inferred outlet
+    (which the release rows do not hold)."""
     import pyarrow as pa
 
-    from warta.corpus.parquet import arrow_schema
-    from warta.features import documents_features
-
-    schema = arrow_schema(documents_features()).remove_metadata()
+    schema = documents.remove_metadata()
     return schema.append(pa.field("outlet_inferred", pa.bool_())).append(pa.field("outlet_evidence", pa.string()))
 
 
@@ -545,6 +563,7 @@ class ShardTask:
     relative: str  # documents/<split>-0000i-of-0000n.parquet
     split: str
     summarise_sources: bool
+    documents_schema: bytes  # documents_schema_bytes()
 
 
 def shard_step(task: ShardTask) -> dict[str, Any]:
@@ -553,11 +572,10 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from warta.corpus.parquet import ROW_GROUP_ROWS, WRITER_OPTIONS, _normalise_footer, arrow_schema
-    from warta.features import documents_features
+    from warta.corpus.parquet import ROW_GROUP_ROWS, WRITER_OPTIONS, _normalise_footer
     from warta.fsutil import sha256_file
 
-    schema = arrow_schema(documents_features())
+    schema = documents_schema(task.documents_schema)
     plan = inputs.read_parquet(task.plan_file)
     batches = plan.column("batch").to_numpy()
     spill_rows = plan.column("spill_row").to_numpy()
