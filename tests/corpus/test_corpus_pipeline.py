@@ -337,9 +337,6 @@ def test_the_local_cluster_workers_run_quietly_on_the_lean_pool(tmp_path: Path) 
     try:
         found = runner.client.run(settings)
         assert list(found.values()) == [QUIET_WORKERS]
-        # Dask's nanny would set MALLOC_TRIM_THRESHOLD_, which turns glibc's dynamic mmap threshold off.
-        trim = runner.client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
-        assert list(trim.values()) == [None]
         assert list(runner.map(pool, [0], desc="pool")) == [("system", 0)]  # chosen before pyarrow loaded
         # The plugin that gives a task's freed memory back when it ends (and sets the pool on a cluster started by hand).
         assert list(runner.client.run(lambda dask_worker: "warta-lean-memory" in dask_worker.plugins).values()) == [True]
@@ -347,7 +344,7 @@ def test_the_local_cluster_workers_run_quietly_on_the_lean_pool(tmp_path: Path) 
         runner.close()
 
 
-def test_the_worker_environment_gives_the_quiet_settings_the_lean_pool_and_glibc_malloc() -> None:
+def test_the_worker_environment_gives_the_quiet_settings_and_the_lean_pool() -> None:
     """Workers of a cluster started by hand get the settings from the environment variables that
     ``docs/scale.md`` passes them: the variables must mean, to Dask, what ``QUIET_WORKERS`` says, and
     give Arrow the system allocator."""
@@ -357,29 +354,18 @@ def test_the_worker_environment_gives_the_quiet_settings_the_lean_pool_and_glibc
     import subprocess
     import sys
 
-    from warta.corpus.engines.dask import QUIET_WORKERS, WORKER_ENVIRON, worker_env
+    from warta.corpus.engines.dask import QUIET_WORKERS, worker_env
 
-    # What a nanny puts in its worker's environment, as distributed.nanny computes it.
     code = (
-        "import json, dask, distributed, pyarrow as pa; from distributed.nanny import _get_env_variables; "
-        f"print(json.dumps({{k: dask.config.get(k) for k in {list(QUIET_WORKERS)!r}}} | {{'pool': pa.default_memory_pool().backend_name}}"
-        " | {'spawn': _get_env_variables('distributed.nanny.pre-spawn-environ')}))"
+        "import json, dask, distributed, pyarrow as pa; "
+        f"print(json.dumps({{k: dask.config.get(k) for k in {list(QUIET_WORKERS)!r}}} | {{'pool': pa.default_memory_pool().backend_name}}))"
     )
-    bare = {k: v for k, v in os.environ.items() if not k.startswith("DASK_") and k not in ("ARROW_DEFAULT_MEMORY_POOL", *WORKER_ENVIRON)}
+    bare = {k: v for k, v in os.environ.items() if not k.startswith("DASK_") and k != "ARROW_DEFAULT_MEMORY_POOL"}
     found = json.loads(subprocess.run([sys.executable, "-c", code], env=bare | worker_env(), capture_output=True, text=True, check=True).stdout)
-    spawn = found.pop("spawn")
     assert found == QUIET_WORKERS | {"pool": "system"}
-    assert "MALLOC_TRIM_THRESHOLD_" not in spawn and spawn["OMP_NUM_THREADS"] == "1"  # unset, and Dask's other variables kept
     defaults = json.loads(subprocess.run([sys.executable, "-c", code], env=bare, capture_output=True, text=True, check=True).stdout)
     assert all(defaults[key] != value for key, value in QUIET_WORKERS.items())  # each variable changes something
     assert defaults["pool"] == "mimalloc"
-    assert "MALLOC_TRIM_THRESHOLD_" in defaults["spawn"]
-    # The values survive a shell, quoted as docs/scale.md quotes them for dask-jobqueue's prologue.
-    import shlex
-
-    script = "; ".join(f"export {name}={shlex.quote(value)}" for name, value in worker_env().items()) + f"; exec {shlex.quote(sys.executable)} -c {shlex.quote(code)}"
-    shelled = json.loads(subprocess.run(["bash", "-c", script], env=bare, capture_output=True, text=True, check=True).stdout)
-    assert shelled["spawn"] == spawn
 
 
 def test_the_cli_gives_all_of_arrow_the_system_allocator(tmp_path: Path) -> None:

@@ -2,11 +2,10 @@
 
 ``workers=N`` starts a ``LocalCluster`` of N single-threaded worker processes (the steps are
 CPU-bound Python: processes, not threads) with the monitors that would compete with them quietened
-(:data:`QUIET_WORKERS`) and glibc's malloc left as the local engine has it (:data:`WORKER_ENVIRON`);
-``scheduler=ADDRESS`` connects to a running cluster, e.g. one started by ``dask-jobqueue`` on Slurm
-or by ``dask-kubernetes``. Tasks carry paths and settings only, so the raw folder and the output
-must be on storage every worker sees. Results come back in task order whatever order the workers
-finish in, which is what keeps the bytes the same.
+(:data:`QUIET_WORKERS`); ``scheduler=ADDRESS`` connects to a running cluster,
+e.g. one started by ``dask-jobqueue`` on Slurm or by ``dask-kubernetes``. Tasks carry paths and
+settings only, so the raw folder and the output must be on storage every worker sees. Results come
+back in task order whatever order the workers finish in, which is what keeps the bytes the same.
 """
 
 from __future__ import annotations
@@ -32,30 +31,12 @@ QUIET_WORKERS: dict[str, Any] = {
 }
 
 
-#: What the nannies put in their workers' environment over Dask's own (None: left unset).
-#: Dask sets ``MALLOC_TRIM_THRESHOLD_=65536``, and setting any of glibc's malloc thresholds turns its
-#: dynamic mmap threshold off: every buffer over 128 KiB (one article's MinHash block is ~280 KiB) is
-#: then mapped and unmapped afresh, zero-filled page faults and all. Measured on 100,000 articles
-#: with 2 workers: 18-19 s of system CPU in the workers, 7 s with it unset; a read task of ~9,000
-#: articles took 54,000 minor page faults against 12,000-25,000. Unset, a worker's malloc is the
-#: local engine's; what a task freed is still given back when it ends (the engine's worker plugin).
-WORKER_ENVIRON: dict[str, str | None] = {"MALLOC_TRIM_THRESHOLD_": None}
-
-
 def worker_env() -> dict[str, str]:
     """The environment for the workers of a cluster started by hand (``dask-jobqueue``,
-    ``dask-kubernetes``; see ``docs/scale.md``): :data:`QUIET_WORKERS` and :data:`WORKER_ENVIRON`
-    as ``DASK_...`` variables, and Arrow's pool (:func:`warta.memory.lean_pool_environ`), all read
-    when a worker starts. Values hold spaces and quotes: quote them for a shell."""
+    ``dask-kubernetes``; see ``docs/scale.md``): :data:`QUIET_WORKERS` as ``DASK_...`` variables,
+    and Arrow's pool (:func:`warta.memory.lean_pool_environ`), both read when a worker starts."""
     quiet = {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value) for key, value in QUIET_WORKERS.items()}
-    # One variable for the whole mapping: Dask lower-cases the names of nested keys it reads from
-    # the environment, and these keys are environment variable names. Dask merges it into its own.
-    nanny = {"DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": repr(WORKER_ENVIRON)}
-    return quiet | nanny | lean_pool_environ()
-
-
-def _local_cluster_config() -> dict[str, Any]:
-    return QUIET_WORKERS | {f"distributed.nanny.pre-spawn-environ.{name}": value for name, value in WORKER_ENVIRON.items()}
+    return quiet | lean_pool_environ()
 
 
 class DaskEngine:
@@ -80,7 +61,7 @@ class DaskEngine:
             import dask
 
             # The nannies copy the configuration in force when they start into their workers.
-            with dask.config.set(_local_cluster_config()):
+            with dask.config.set(QUIET_WORKERS):
                 self.cluster = LocalCluster(
                     n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40,
                     env=lean_pool_environ(),
