@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import zlib
+
+import numpy as np
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,3 +148,63 @@ def test_the_word_code_cache_is_bounded(monkeypatch) -> None:
         assert len(dedup._TOKEN_CODES) <= 40 + 600
     assert dedup.word_codes("kata satu") == _codes_of_words("kata satu")
     assert len(dedup._TOKEN_CODES) == 2
+
+
+def test_the_compiled_signature_loop_is_built() -> None:
+    """``scripts/bootstrap`` compiles it; without it every build falls back to the NumPy path."""
+    assert dedup._minhash is not None, "warta.corpus._minhash is missing: reinstall with a C compiler (scripts/bootstrap)"
+
+
+_SIGNATURE_ALPHABET = list("aZ_9 \t\n\r\xa0\u2009\u3000.,-'’“éÉİßﬁ²٣\u0301\u200b\x1c\x85") + ["\U0001d400", "\U00010400", "日", "😀", "\ud800"]
+
+
+@functools.lru_cache(maxsize=None)
+def _deduplicator(size: int = 5, num_perm: int = 128) -> Deduplicator:
+    return Deduplicator(DedupSettings(shingle_size=size, num_perm=num_perm))
+
+
+def _three_signatures(dedup_: Deduplicator, text: str) -> tuple:
+    return dedup_.signature(text), dedup_.numpy_signature(text), dedup_.reference_signature(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(_SIGNATURE_ALPHABET), max_size=120),
+    st.sampled_from([(1, 16), (2, 64), (5, 128), (9, 7)]),
+)
+def test_compiled_numpy_and_datasketch_signatures_agree(text: str, shape: tuple[int, int]) -> None:
+    """The C loop, the NumPy path and datasketch's ``update_batch``: the same values, on text that
+    mixes ASCII, accents, ligatures NFKC splits, digits of other scripts, astral letters (UCS-4
+    strings), combining marks, odd whitespace and a lone surrogate (a JSON ``\\ud800`` escape)."""
+    size, num_perm = shape
+    native, numpy_, reference = _three_signatures(_deduplicator(size, num_perm), text)
+    assert native.dtype == numpy_.dtype == np.uint32
+    assert np.array_equal(native, numpy_) and np.array_equal(numpy_, reference)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_compiled_signature_agrees_on_any_unicode(text: str) -> None:
+    native, numpy_, reference = _three_signatures(_deduplicator(), text)
+    assert np.array_equal(native, numpy_) and np.array_equal(numpy_, reference)
+
+
+def test_compiled_signature_agrees_on_long_random_articles() -> None:
+    rng = random.Random(11)
+    dedup_ = _deduplicator()
+    for n in range(200):
+        text = random_text(rng, rng.randint(0, 900))
+        if n % 3 == 0:
+            text = text.upper().replace("A", "Å")
+        native, numpy_, reference = _three_signatures(dedup_, text)
+        assert np.array_equal(native, numpy_) and np.array_equal(numpy_, reference), n
+
+
+def test_compiled_signature_refuses_mismatched_buffers() -> None:
+    a = np.ones(8, dtype=np.uint32)
+    with pytest.raises(ValueError):
+        dedup._minhash.signature("kata", 5, a, np.ones(7, dtype=np.uint32), np.empty(8, dtype=np.uint32))
+    with pytest.raises(ValueError):
+        dedup._minhash.signature("kata", 0, a, a, np.empty(8, dtype=np.uint32))
+    with pytest.raises(TypeError):
+        dedup._minhash.signature("kata", 5, a, a, b"read-only")

@@ -1,8 +1,8 @@
 """Mark exact and near duplicates (``duplicate_of``); nothing is dropped.
 
 Exact: SHA-256 of the normalised text (NFKC, case-folded, whitespace collapsed). Near: MinHash
-(datasketch) over word shingles (32-bit shingle hashes computed vectorised, see
-:func:`shingle_hashes`); candidates from LSH banding with datasketch's choice of bands and rows,
+(datasketch) over word shingles (32-bit shingle hashes, see :func:`shingle_hashes`), computed in
+one pass of C (``warta.corpus._minhash``) or, where it was not compiled, with NumPy; candidates from LSH banding with datasketch's choice of bands and rows,
 confirmed when the estimated Jaccard similarity of the two signatures reaches the threshold.
 Duplicate groups are connected components (if B duplicates A and C duplicates B, C is in A's
 group) and ``duplicate_of`` is the smallest id of the group, whatever the input order. Memory per
@@ -23,6 +23,11 @@ from warta.corpus.settings import DedupSettings
 
 if TYPE_CHECKING:
     from warta.article import Article
+
+try:  # the compiled signature loop; optional, see setup.py
+    from warta.corpus import _minhash
+except ImportError:  # pragma: no cover - built wherever a C compiler is found
+    _minhash = None
 
 _WORD = re.compile(r"\w+")
 
@@ -183,13 +188,23 @@ class Deduplicator:
 
         For datasketch's default ``affine32`` scheme the values are computed here directly (the
         MurmurHash3 pre-mix, then ``a * h + b`` in uint32, minimum per permutation), skipping the
-        per-article MinHash object; :meth:`reference_signature` is datasketch itself, and a test
-        checks the two agree."""
+        per-article MinHash object: by the C loop of ``warta.corpus._minhash`` when it is built
+        (~10x faster), else by :meth:`numpy_signature`. :meth:`reference_signature` is datasketch
+        itself; tests check all three agree."""
         fast = self._fast
         if fast is None:
             return self.reference_signature(text)
+        if _minhash is None:
+            return self.numpy_signature(text)
+        _, a, b, empty = fast
+        values = self._np.empty(len(a), dtype=self._np.uint32)
+        normalised = unicodedata.normalize("NFKC", text).casefold()
+        return values if _minhash.signature(normalised, self.settings.shingle_size, a, b, values) else empty.copy()
+
+    def numpy_signature(self, text: str):
+        """:meth:`signature` with NumPy (the ``affine32`` scheme only)."""
         np = self._np
-        fmix, a, b, empty = fast
+        fmix, a, b, empty = self._fast
         hv = shingle_hashes(text, self.settings.shingle_size)
         if not len(hv):
             return empty.copy()
