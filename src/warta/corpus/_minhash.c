@@ -19,13 +19,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
-#include <string.h>
 
 static uint32_t crc_table[256];
 /* is_word for the first 256 code points, from the same test (the common case, without a call). */
 static uint8_t word_table[256];
 
-static void crc_init(void) {
+static void init_tables(void) {
     for (uint32_t n = 0; n < 256; n++) {
         uint32_t c = n;
         for (int k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
@@ -162,6 +161,6 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__minhash(void) {
-    crc_init();
+    init_tables();
     return PyModule_Create(&module);
 }

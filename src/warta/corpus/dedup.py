@@ -2,8 +2,8 @@
 
 Exact: SHA-256 of the normalised text (NFKC, case-folded, whitespace collapsed). Near: MinHash
 (datasketch) over word shingles (32-bit shingle hashes, see :func:`shingle_hashes`), computed in
-one pass of C (``warta.corpus._minhash``) or, where it was not compiled, with NumPy; candidates from LSH banding with datasketch's choice of bands and rows,
-confirmed when the estimated Jaccard similarity of the two signatures reaches the threshold.
+one pass of C (``warta.corpus._minhash``) or, where it was not compiled, with NumPy; candidates
+from LSH banding with datasketch's choice of bands and rows, confirmed when the estimated Jaccard similarity of the two signatures reaches the threshold.
 Duplicate groups are connected components (if B duplicates A and C duplicates B, C is in A's
 group) and ``duplicate_of`` is the smallest id of the group, whatever the input order. Memory per
 article is an 8-byte hash and one 32-bit signature; there is no pairwise comparison over the corpus.
@@ -32,8 +32,13 @@ except ImportError:  # pragma: no cover - built wherever a C compiler is found
 _WORD = re.compile(r"\w+")
 
 
+def fold(text: str) -> str:
+    """NFKC, then case-folded: the form every key and shingle of this module is made from."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(fold(text).split())
 
 
 def exact_key(text: str) -> str:
@@ -41,7 +46,7 @@ def exact_key(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return _WORD.findall(fold(text))
 
 
 def _token_codes(token: str) -> tuple[int, ...]:
@@ -61,7 +66,7 @@ def word_codes(text: str) -> list[int]:
     memo = _TOKEN_CODES
     get = memo.start().get
     codes: list[int] = []
-    for token in unicodedata.normalize("NFKC", text).casefold().split():
+    for token in fold(text).split():
         found = get(token)
         codes += memo.add(token) if found is None else found
     return codes
@@ -198,8 +203,7 @@ class Deduplicator:
             return self.numpy_signature(text)
         _, a, b, empty = fast
         values = self._np.empty(len(a), dtype=self._np.uint32)
-        normalised = unicodedata.normalize("NFKC", text).casefold()
-        return values if _minhash.signature(normalised, self.settings.shingle_size, a, b, values) else empty.copy()
+        return values if _minhash.signature(fold(text), self.settings.shingle_size, a, b, values) else empty.copy()
 
     def numpy_signature(self, text: str):
         """:meth:`signature` with NumPy (the ``affine32`` scheme only)."""
