@@ -1,8 +1,9 @@
-"""The one compiled part of warta: the MinHash signature loop (``warta.corpus._minhash``).
+"""The compiled parts of warta: the MinHash signature loop (``warta.corpus._minhash``) and the
+scan for story terms (``warta.corpus._terms``).
 
-Everything else is in ``pyproject.toml``. The extension is optional: where no C compiler is found
-the build goes on without it, and ``warta.corpus.dedup`` computes the same values with NumPy
-(slower).
+Everything else is in ``pyproject.toml``. Both extensions are optional: where no C compiler is
+found the build goes on without them, and ``warta.corpus.dedup`` and ``warta.corpus.stories``
+compute the same values in Python and NumPy (slower).
 """
 
 from setuptools import Extension, setup
@@ -12,8 +13,16 @@ setup(
         Extension(
             "warta.corpus._minhash",
             sources=["src/warta/corpus/_minhash.c"],
+            depends=["src/warta/corpus/_word.h"],
             extra_compile_args=["-O3"],
             optional=True,
-        )
+        ),
+        Extension(
+            "warta.corpus._terms",
+            sources=["src/warta/corpus/_terms.c"],
+            depends=["src/warta/corpus/_word.h"],
+            extra_compile_args=["-O3"],
+            optional=True,
+        ),
     ]
 )

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,9 +127,10 @@ _CAPITALISED_SCAN = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 _LOWER_SCAN = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
 
 
-def _story_terms_by_scans(text: str) -> frozenset[str]:
-    """The definition of :func:`story_terms` as two regex scans of the text (how it was first
-    written): the token-at-a-time version must give the same terms."""
+def _candidates_by_scans(text: str) -> tuple[set[str], set[str]]:
+    """The definition of the two word sets :func:`story_terms` filters, as two regex scans of the
+    text (how it was first written): the compiled scan must give the same sets, the token-at-a-time
+    Python path the same terms."""
     lowercase = set(_LOWER_SCAN.findall(text))
     for token in [t for t in lowercase if "-" in t]:
         lowercase.update(token.split("-"))
@@ -154,6 +156,10 @@ def _story_terms_by_scans(text: str) -> frozenset[str]:
                         capitalised.add(part)
                 else:
                     lowercase.add(part)
+    return capitalised, lowercase
+
+
+def _terms_of(capitalised: set[str], lowercase: set[str]) -> frozenset[str]:
     return frozenset(
         word.lower()
         for word in capitalised
@@ -161,11 +167,16 @@ def _story_terms_by_scans(text: str) -> frozenset[str]:
     )
 
 
-#: Pieces that meet every branch: openers, sentence ends, hyphens, quotes, non-ASCII case, other whitespace.
+def _story_terms_by_scans(text: str) -> frozenset[str]:
+    return _terms_of(*_candidates_by_scans(text))
+
+
+#: Pieces that meet every branch: openers, sentence ends, hyphens, quotes, non-ASCII case (title
+#: case, astral capitals), other whitespace (what str.strip() strips but a space split keeps).
 _PIECES = [
     "NATO", "Rusia", "rusia", "PBB-Rusia", "nato-rusia", "Jakarta", "Senin", "Presiden", "O'Neil", "d’Arc", "İstanbul",
     "ÉLYSÉE", "ß", "a", "B", "_", "1", "-", "'", "’", "“", "‘", "(", "«", '"', " ", "  ", "\t", "\n", "\xa0",
-    "\u2009", ".", ",", ":", "!", "?", ";",
+    "\u2009", ".", ",", ":", "!", "?", ";", "…", "»", "ǅ", "\U0001d400", "\U00010400", "\x1c", "\u3000", "\r",
 ]
 
 
@@ -176,23 +187,59 @@ _RANDOM_TEXT = st.lists(
 ).map(lambda words: " ".join(word + end for word, end in words))
 
 
+def _compiled_candidates(text: str) -> tuple[set[str], set[str]]:
+    return stories._terms.candidates(text, stories._SENTENCE_END, stories._OPENERS, stories._SENTENCE_STOPS)
+
+
+def test_the_compiled_story_term_scan_is_built() -> None:
+    # CI builds it (scripts/bootstrap); without it the tests below would check the Python path only.
+    assert stories._terms is not None, "warta.corpus._terms is missing: reinstall with a C compiler (scripts/bootstrap)"
+
+
 @settings(max_examples=800, deadline=None)
 @given(_RANDOM_TEXT)
 def test_story_terms_equal_the_two_scans_on_random_text(text: str) -> None:
+    assert _compiled_candidates(text) == _candidates_by_scans(text)
     assert story_terms(text) == _story_terms_by_scans(text)
 
 
-def test_story_terms_equal_the_two_scans_on_synthetic_scrapes(tmp_path: Path) -> None:
+@settings(max_examples=800, deadline=None)
+@given(_RANDOM_TEXT)
+def test_the_python_story_term_path_equals_the_two_scans_on_random_text(text: str) -> None:
+    # Where no compiler was found; its sets may differ from the scans' in words no term depends on.
+    assert _terms_of(*stories.token_candidates(text)) == _story_terms_by_scans(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["A", "Z", "a", "z", "\u01c5", "\ud800"]), max_size=40).map("".join))
+def test_the_compiled_scan_equals_the_two_scans_on_any_string(text: str) -> None:
+    # Not only words joined by spaces: any sequence of the pieces, lone surrogates included.
+    assert _compiled_candidates(text) == _candidates_by_scans(text)
+
+
+def test_story_terms_equal_the_two_scans_on_synthetic_scrapes(tmp_path: Path, monkeypatch) -> None:
     generate(tmp_path, 300, seed=5)
     texts = ["\n".join([a.text, *a.captions]) for a in ingest(tmp_path).articles]
     assert len(texts) >= 300
     assert sum(1 for text in texts if story_terms(text)) > 250
-    assert [story_terms(text) for text in texts] == [_story_terms_by_scans(text) for text in texts]
+    expected = [_story_terms_by_scans(text) for text in texts]
+    assert [story_terms(text) for text in texts] == expected
+    assert [_compiled_candidates(text) for text in texts] == [_candidates_by_scans(text) for text in texts]
+    monkeypatch.setattr(stories, "_terms", None)  # the Python path, as where no compiler was found
+    assert [story_terms(text) for text in texts] == expected
+
+
+def test_the_compiled_scan_refuses_what_is_not_text() -> None:
+    with pytest.raises(TypeError):
+        stories._terms.candidates(b"NATO", stories._SENTENCE_END, stories._OPENERS, stories._SENTENCE_STOPS)
+    with pytest.raises(TypeError):
+        stories._terms.candidates("NATO", stories._SENTENCE_END, stories._OPENERS)
 
 
 def test_the_token_cache_is_bounded_and_a_cleared_cache_changes_nothing(monkeypatch) -> None:
     text = "\n".join(f"Kata Nama{i} berkata kepada NATO{i} di Kota{i}." for i in range(200))
     expected = _story_terms_by_scans(text)
+    monkeypatch.setattr(stories, "_terms", None)  # the cache is the Python path's
     monkeypatch.setattr(stories._TOKEN_RUNS, "limit", 50)
     stories._TOKEN_RUNS.clear()
     for _ in range(3):

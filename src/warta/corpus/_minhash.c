@@ -20,16 +20,15 @@
 #include <Python.h>
 #include <stdint.h>
 
-static uint32_t crc_table[256];
-/* is_word for the first 256 code points, from the same test (the common case, without a call). */
-static uint8_t word_table[256];
+#include "_word.h"
 
-static void init_tables(void) {
+static uint32_t crc_table[256];
+
+static void init_crc_table(void) {
     for (uint32_t n = 0; n < 256; n++) {
         uint32_t c = n;
         for (int k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         crc_table[n] = c;
-        word_table[n] = n == '_' || Py_UNICODE_ISALNUM((Py_UCS4)n);
     }
 }
 
@@ -54,10 +53,6 @@ static inline uint32_t crc_code_point(uint32_t crc, Py_UCS4 ch) {
     crc = crc_byte(crc, (uint8_t)(0x80 | ((ch >> 12) & 0x3F)));
     crc = crc_byte(crc, (uint8_t)(0x80 | ((ch >> 6) & 0x3F)));
     return crc_byte(crc, (uint8_t)(0x80 | (ch & 0x3F)));
-}
-
-static inline int is_word(Py_UCS4 ch) {
-    return ch < 256 ? word_table[ch] : Py_UNICODE_ISALNUM(ch);
 }
 
 static inline uint32_t fmix32(uint32_t h) {
@@ -161,6 +156,7 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__minhash(void) {
-    init_tables();
+    init_crc_table();
+    init_word_table();
     return PyModule_Create(&module);
 }

@@ -28,10 +28,16 @@ from warta.corpus.memo import TokenMemo
 from warta.corpus.rules import SENTENCE_END, STORY_STOP_TERMS
 from warta.corpus.settings import StorySettings
 
+try:  # the compiled scan; optional, see setup.py
+    from warta.corpus import _terms
+except ImportError:  # pragma: no cover - built wherever a C compiler is found
+    _terms = None
+
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 _LOWER = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
 _OPENERS = " \t\"'“‘(«"
 _SENTENCE_STOPS = ".!?:"
+_SENTENCE_END = "".join(sorted(SENTENCE_END))
 #: Terms shared by more than this many articles of a date window do not generate candidates.
 MAX_POSTINGS = 200
 
@@ -42,9 +48,26 @@ def story_terms(text: str) -> frozenset[str]:
     opens sentences is not evidence of a name). In heading-like lines (no final punctuation,
     usually Title Case) only acronyms count. Hyphenated names are split (``NATO-Rusia``).
 
+    The two word sets come from one pass of C (``warta.corpus._terms``) where it was built, else
+    from :func:`token_candidates`; a test checks both against the definition by two regex scans on
+    random text."""
+    if _terms is not None:
+        capitalised, lowercase = _terms.candidates(text, _SENTENCE_END, _OPENERS, _SENTENCE_STOPS)
+    else:
+        capitalised, lowercase = token_candidates(text)
+    return frozenset(
+        word.lower()
+        for word in capitalised
+        if (word.isupper() or word.lower() not in lowercase) and word.lower() not in STORY_STOP_TERMS
+    )
+
+
+def token_candidates(text: str) -> tuple[set[str], set[str]]:
+    """The capitalised and lower-case word sets of :func:`story_terms`, in Python.
+
     Read a space-separated token at a time, through a bounded memo of what each token holds
-    (:func:`_token_runs`), instead of two regex scans of the whole text: the same terms (a test
-    checks them against the two scans on random text) in about half the time."""
+    (:func:`_token_runs`), instead of two regex scans of the whole text: the same sets in about
+    half the time."""
     lowercase: set[str] = set()
     capitalised: set[str] = set()
     memo = _TOKEN_RUNS
@@ -72,11 +95,7 @@ def story_terms(text: str) -> frozenset[str]:
                         capitalised.update(names)
             if tail is not None:
                 context = tail
-    return frozenset(
-        word.lower()
-        for word in capitalised
-        if (word.isupper() or word.lower() not in lowercase) and word.lower() not in STORY_STOP_TERMS
-    )
+    return capitalised, lowercase
 
 
 _Run = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], "bool | None"]
