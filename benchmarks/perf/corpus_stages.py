@@ -8,7 +8,8 @@ Generates N synthetic scrapes (:func:`warta.corpus.synthetic.generate`, or reuse
 times, on the same articles, each step of pass 1 of ``warta corpus build`` (read, clean, story
 terms, exact key, MinHash signature, documents row) and the Parquet encoding of the release rows at
 the writer settings of :mod:`warta.corpus.parquet`. CPU time (process time), best of ``--repeat``
-runs, in µs per article, and each step's share of the sum. This is the table to read before
+runs, in µs per article, and each step's share of the sum; then the compiled steps against the
+code they replaced (the MinHash signature against datasketch, story terms against the Python path). This is the table to read before
 optimising: the end-to-end figure of ``corpus_scale.py`` is the sum of these plus the global plan
 and the spill.
 """
@@ -107,6 +108,18 @@ def main() -> None:
     print("MinHash signature, CPU µs per article (ratio to datasketch)")
     for name, seconds in ways.items():
         print(f"  {name:<32} {1e6 * seconds / n:8.1f}  {ways['datasketch update_batch'] / seconds:5.1f}x")
+    # Story terms two ways: the compiled scan (the build) and the Python path used without it.
+    from warta.corpus import stories
+
+    compiled, stories._terms = stories._terms, None  # as where the extension was not built
+    try:
+        python_path = best_of(r, lambda a: story_terms("\n".join([a.text, *a.captions])), articles)
+    finally:
+        stories._terms = compiled
+    terms = {"compiled (the build)": steps["story terms"], "Python token path": python_path}
+    print("story terms, CPU µs per article (ratio to the Python path)")
+    for name, seconds in terms.items():
+        print(f"  {name:<32} {1e6 * seconds / n:8.1f}  {terms['Python token path'] / seconds:5.1f}x")
 
 
 if __name__ == "__main__":
