@@ -94,6 +94,30 @@ def test_a_tiny_spill_cache_and_one_open_file_give_the_same_bytes(raw: Path, ref
     assert len(held) > 100 and max(held) < 1 << 20  # one decoded 64-row batch at a time
 
 
+@pytest.mark.parametrize("cache_bytes", [1, 64 << 20])
+def test_spill_take_gives_the_rows_asked_for_in_the_order_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_bytes: int) -> None:
+    """Rows from several spill files and record batches, repeated and in random order, against the
+    rows themselves: the take groups them by record batch and puts them back in order."""
+    import pyarrow as pa
+
+    monkeypatch.setattr(steps, "SPILL_CACHE_BYTES", cache_bytes)
+    rng = np.random.default_rng(7)
+    sizes = [300, 1, 129]
+    schema = pa.schema([("id", pa.string()), ("n", pa.int64()), ("tags", pa.list_(pa.string()))])
+    expected = {}
+    (tmp_path / "read").mkdir()
+    for batch, size in enumerate(sizes):
+        rows = [{"id": f"{batch}-{r:04d}", "n": int(rng.integers(1 << 40)), "tags": [str(t) for t in range(r % 4)]} for r in range(size)]
+        table = pa.Table.from_pylist(rows, schema=schema)
+        steps._write_spill(steps.batch_paths(tmp_path, batch)["spill"], table, pa.array(np.arange(size)))
+        expected.update({(batch, r): row for r, row in enumerate(rows)})
+    batches = rng.choice(len(sizes), size=2_500, p=np.array(sizes) / sum(sizes))
+    spill_rows = np.array([rng.integers(sizes[b]) for b in batches], dtype=np.int32)
+    taken = steps.SpillReader(str(tmp_path)).take(batches, spill_rows)
+    assert taken.to_pylist() == [expected[(int(b), int(r))] for b, r in zip(batches, spill_rows)]
+    assert taken.column("id").num_chunks == 1
+
+
 def test_dask_engine_with_two_workers_gives_the_same_bytes(raw: Path, reference: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     build(raw, tmp_path / "public", engine="dask", workers=2, batch_bytes=400_000, **options(tmp_path))
