@@ -11,18 +11,12 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension(
-            "warta.corpus._minhash",
-            sources=["src/warta/corpus/_minhash.c"],
+            f"warta.corpus.{name}",
+            sources=[f"src/warta/corpus/{name}.c"],
             depends=["src/warta/corpus/_word.h"],
             extra_compile_args=["-O3"],
             optional=True,
-        ),
-        Extension(
-            "warta.corpus._terms",
-            sources=["src/warta/corpus/_terms.c"],
-            depends=["src/warta/corpus/_word.h"],
-            extra_compile_args=["-O3"],
-            optional=True,
-        ),
+        )
+        for name in ("_minhash", "_terms")
     ]
 )

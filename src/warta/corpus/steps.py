@@ -44,8 +44,9 @@ SPILL_CACHE_BYTES = 64 << 20
 SPILL_OPEN_FILES = 256
 #: Articles converted to Arrow at once while reading (bounds the Python objects alive).
 CONVERT_ROWS = 1_000
-#: A shard task takes this many row groups' rows from the spill at once (~6 MB decoded per row group).
-TAKE_ROW_GROUPS = 4
+#: A shard task takes this many row groups' rows from the spill at once: each record batch then gives
+#: more rows per take, for ~30 MB more held per row group (measured in docs/scale.md).
+TAKE_ROW_GROUPS = 2
 
 
 def _atomic_path(path: Path) -> Path:
