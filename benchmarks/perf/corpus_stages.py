@@ -9,9 +9,9 @@ times, on the same articles, each step of pass 1 of ``warta corpus build`` (read
 terms, exact key, MinHash signature, documents row) and the Parquet encoding of the release rows at
 the writer settings of :mod:`warta.corpus.parquet`. CPU time (process time), best of ``--repeat``
 runs, in µs per article, and each step's share of the sum; then the compiled steps against the
-code they replaced (the MinHash signature against datasketch, story terms against the Python path). This is the table to read before
-optimising: the end-to-end figure of ``corpus_scale.py`` is the sum of these plus the global plan
-and the spill.
+code they replaced (the MinHash signature against datasketch, story terms against the Python
+path). This is the table to read before optimising: the end-to-end figure of ``corpus_scale.py``
+is the sum of these plus the global plan and the spill.
 """
 
 from __future__ import annotations

@@ -592,7 +592,7 @@ def shard_step(task: ShardTask) -> dict[str, Any]:
 
     with pq.ParquetWriter(tmp, schema, **WRITER_OPTIONS) as writer:
         # Taken from the spill TAKE_ROW_GROUPS row groups at a time (each record batch gives more
-        # rows per take the more rows are taken at once), written a row group at a time as before.
+        # rows per take the more rows are taken at once), written in row groups of ROW_GROUP_ROWS.
         step = TAKE_ROW_GROUPS * ROW_GROUP_ROWS
         for start in range(0, len(plan), step):
             stop = min(start + step, len(plan))

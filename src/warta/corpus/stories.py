@@ -66,8 +66,8 @@ def token_candidates(text: str) -> tuple[set[str], set[str]]:
     """The capitalised and lower-case word sets of :func:`story_terms`, in Python.
 
     Read a space-separated token at a time, through a bounded memo of what each token holds
-    (:func:`_token_runs`), instead of two regex scans of the whole text: the same sets in about
-    half the time."""
+    (:func:`_token_runs`), instead of two regex scans of the whole text: the same terms in about
+    half the time (the lower-case set may hold other words, none that a term depends on)."""
     lowercase: set[str] = set()
     capitalised: set[str] = set()
     memo = _TOKEN_RUNS
