@@ -69,12 +69,17 @@ static int add(PyObject *set, PyObject *text, Py_ssize_t start, Py_ssize_t end) 
     return failed;
 }
 
+/* Where the part of a run that starts at `p` ends: the next "-" or the run's end. */
+static inline Py_ssize_t part_end(const Text *t, Py_ssize_t p, Py_ssize_t end) {
+    while (p < end && at(t, p) != '-') p++;
+    return p;
+}
+
 /* The parts of the capitalised run text[start:end]. */
 static int capitalised_run(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize_t end, int names,
                            PyObject *capitalised, PyObject *lowercase) {
-    for (Py_ssize_t p = start; p <= end;) {
-        Py_ssize_t q = p;
-        while (q < end && at(t, q) != '-') q++;
+    for (Py_ssize_t p = start, q;; p = q + 1) {
+        q = part_end(t, p, end);
         Py_ssize_t a = p, b = q;
         while (a < b && is_quote(at(t, a))) a++;
         while (b > a && is_quote(at(t, b - 1))) b--;
@@ -88,24 +93,20 @@ static int capitalised_run(PyObject *text, const Text *t, Py_ssize_t start, Py_s
                 failed = add(lowercase, text, a, b);
             if (failed) return -1;
         }
-        p = q + 1;
+        if (q == end) return 0;
     }
-    return 0;
 }
 
 /* A lower-case run text[start:end], and its parts when it holds a hyphen. */
 static int lower_run(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize_t end, PyObject *lowercase) {
     if (add(lowercase, text, start, end)) return -1;
-    Py_ssize_t q = start;
-    while (q < end && at(t, q) != '-') q++;
-    if (q == end) return 0;
-    for (Py_ssize_t p = start; p <= end;) {
-        q = p;
-        while (q < end && at(t, q) != '-') q++;
+    Py_ssize_t q = part_end(t, start, end);
+    if (q == end) return 0;  /* no hyphen: the run is its only part */
+    for (Py_ssize_t p = start;; p = q + 1) {
+        q = part_end(t, p, end);
         if (add(lowercase, text, p, q)) return -1;
-        p = q + 1;
+        if (q == end) return 0;
     }
-    return 0;
 }
 
 PyDoc_STRVAR(candidates_doc,

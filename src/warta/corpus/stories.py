@@ -52,9 +52,13 @@ def story_terms(text: str) -> frozenset[str]:
     from :func:`token_candidates`; a test checks both against the definition by two regex scans on
     random text."""
     if _terms is not None:
-        capitalised, lowercase = _terms.candidates(text, _SENTENCE_END, _OPENERS, _SENTENCE_STOPS)
-    else:
-        capitalised, lowercase = token_candidates(text)
+        return chosen_terms(*_terms.candidates(text, _SENTENCE_END, _OPENERS, _SENTENCE_STOPS))
+    return chosen_terms(*token_candidates(text))
+
+
+def chosen_terms(capitalised: set[str], lowercase: set[str]) -> frozenset[str]:
+    """The terms among the capitalised words: acronyms, and names whose lower-case form the text
+    never uses, lower-cased, minus :data:`~warta.corpus.rules.STORY_STOP_TERMS`."""
     return frozenset(
         word.lower()
         for word in capitalised
