@@ -357,3 +357,56 @@ def test_prose_and_heading_tests_count_words_as_a_full_split_does(line: str) -> 
     prose = words >= 25 or (words >= 8 and structure.ends_sentence(line) and (line[-1] not in "?!" or words >= 20))
     assert structure.is_prose(line) == prose
     assert structure.is_heading_like(line) == (not structure.ends_sentence(line) and words <= 30)
+
+
+def _seed_fixture_and_synthetic_raws() -> list[tuple[str, str | None]]:
+    """The seed articles, the outlet fixtures written as text, and synthetic scrapes (whose
+    bylines, dates and noise lines recur), each with and without an outlet."""
+    import random
+    from pathlib import Path
+
+    from warta.corpus.synthetic import _article, _name
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "corpus" / "raw").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((root / "tests" / "fixtures" / "outlets").glob("*/*.txt"))]
+    rng = random.Random(3)
+    names = [_name(rng) for _ in range(12)]
+    texts += [_article(rng, names, (rng.randint(1, 28), rng.randrange(12), 2022))[1] for _ in range(150)]
+    assert len(texts) > 170
+    return [(text, outlet) for text in texts for outlet in (None, "kompas.com")]
+
+
+def test_the_line_memos_change_no_decision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cleaning from the memo of line rules and bylines gives what cleaning without one does: a
+    hit (a None too: most lines are neither boilerplate nor a byline) is what the rule would say."""
+    from warta.corpus import clean as clean_module
+
+    raws = _seed_fixture_and_synthetic_raws()
+    clean_module._LINE_RULES.clear()
+    clean_module._BYLINES.clear()
+    first = [clean(raw, outlet=outlet) for raw, outlet in raws]
+    assert len(clean_module._LINE_RULES) and len(clean_module._BYLINES)
+    again = [clean(raw, outlet=outlet) for raw, outlet in raws]  # every line a hit
+    monkeypatch.setattr(clean_module._LINE_RULES, "limit", -1)  # emptied before every lookup
+    monkeypatch.setattr(clean_module._BYLINES, "limit", -1)
+    unmemoised = [clean(raw, outlet=outlet) for raw, outlet in raws]
+    assert first == again == unmemoised
+    assert sum(len(c.decisions) for c in first) > 1000
+
+
+def test_a_memo_keeps_none_and_stays_bounded() -> None:
+    from warta.corpus.memo import TokenMemo
+
+    calls: list[str] = []
+
+    def compute(key: str) -> None:
+        calls.append(key)
+
+    memo: TokenMemo[str, None] = TokenMemo(compute, 3)
+    for key in ["a", "b", "a", "a", "b"]:
+        assert memo(key) is None
+    assert calls == ["a", "b"]
+    for key in "cdefg":
+        memo(key)
+    assert len(memo) <= 4

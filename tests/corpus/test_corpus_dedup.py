@@ -213,3 +213,33 @@ def test_compiled_signature_refuses_mismatched_buffers() -> None:
         dedup._minhash.signature("kata", 0, a, a, np.empty(8, dtype=np.uint32))
     with pytest.raises(TypeError):
         dedup._minhash.signature("kata", 5, a, a, b"read-only")
+
+
+#: Every character ``str.split()`` splits on, and some that look like space but are not (zero
+#: widths, the word joiner), in strings of each width (Latin-1, UCS-2, UCS-4).
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+_COLLAPSE_ALPHABET = _SPACES + ["a", "é", "ñ", "\u200b", "\u2060", "\ufeff", "日", "\U0001d400", "\ud800", "_"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_COLLAPSE_ALPHABET), max_size=80) | st.text(max_size=120))
+def test_compiled_whitespace_collapse_is_split_and_join(text: str) -> None:
+    assert dedup._minhash.collapse_spaces(text) == " ".join(text.split())
+
+
+def test_compiled_whitespace_collapse_on_long_random_articles_and_the_exact_key_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    texts = [random_text(rng, rng.randint(0, 900)) for _ in range(150)]
+    texts += [t.replace(" ", rng.choice(_SPACES) * rng.randint(1, 3)) for t in texts[:50]]
+    compiled = [normalise(t) for t in texts]
+    assert compiled == [" ".join(dedup.fold(t).split()) for t in texts]
+    keys = [exact_key(t) for t in texts]
+    monkeypatch.setattr(dedup, "_minhash", None)
+    assert [normalise(t) for t in texts] == compiled
+    assert [exact_key(t) for t in texts] == keys
+    assert exact_key(" Kata\u3000 dua\n") == exact_key("kata dua")
+
+
+def test_compiled_whitespace_collapse_takes_only_a_str() -> None:
+    with pytest.raises(TypeError):
+        dedup._minhash.collapse_spaces(b"kata dua")

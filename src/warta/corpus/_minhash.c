@@ -15,6 +15,9 @@
  *
  * Duplicate shingles need no removal: they cannot change a minimum.  No NumPy headers: the
  * permutations come in, and the signature goes out, through the buffer protocol.
+ *
+ * collapse_spaces is the whitespace step of the exact-duplicate key: " ".join(text.split()),
+ * whitespace being what str.split() splits on (Py_UNICODE_ISSPACE), without the list of words.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -146,17 +149,73 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(collapse_doc, "collapse_spaces(text) -> ' '.join(text.split())");
+
+/* The loop for one string kind; characters below 256 (nearly all of news text) test a table. */
+#define COLLAPSE(T, IS_SPACE)                              \
+    do {                                                   \
+        const T *src = (const T *)data;                    \
+        T *dst = (T *)out;                                 \
+        for (Py_ssize_t i = 0; i < length; i++) {          \
+            T ch = src[i];                                 \
+            if (IS_SPACE(ch)) {                            \
+                gap = n > 0;                               \
+                continue;                                  \
+            }                                              \
+            if (gap) {                                     \
+                dst[n++] = ' ';                            \
+                gap = 0;                                   \
+            }                                              \
+            dst[n++] = ch;                                 \
+        }                                                  \
+    } while (0)
+
+static unsigned char latin1_space[256];
+
+static void init_latin1_space(void) {
+    for (Py_UCS4 ch = 0; ch < 256; ch++) latin1_space[ch] = Py_UNICODE_ISSPACE(ch) ? 1 : 0;
+}
+
+#define LATIN1_SPACE(ch) latin1_space[(ch)]
+#define WIDE_SPACE(ch) ((ch) < 256 ? latin1_space[(ch)] : Py_UNICODE_ISSPACE(ch))
+
+static PyObject *collapse_spaces(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "collapse_spaces() takes a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    /* The output is never longer than the text, and its characters fit the text's kind. */
+    void *out = PyMem_Malloc((size_t)(length ? length : 1) * (size_t)kind);
+    if (out == NULL) return PyErr_NoMemory();
+    Py_ssize_t n = 0;
+    int gap = 0;
+    if (kind == PyUnicode_1BYTE_KIND)
+        COLLAPSE(Py_UCS1, LATIN1_SPACE);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        COLLAPSE(Py_UCS2, WIDE_SPACE);
+    else
+        COLLAPSE(Py_UCS4, WIDE_SPACE);
+    PyObject *result = PyUnicode_FromKindAndData(kind, out, n);
+    PyMem_Free(out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"signature", signature, METH_VARARGS, signature_doc},
+    {"collapse_spaces", collapse_spaces, METH_O, collapse_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_minhash", "MinHash signatures of word shingles (see warta.corpus.dedup).", -1, methods,
+    PyModuleDef_HEAD_INIT, "_minhash", "MinHash signatures of word shingles and the exact key's whitespace (see warta.corpus.dedup).", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__minhash(void) {
     init_crc_table();
     init_word_table();
+    init_latin1_space();
     return PyModule_Create(&module);
 }

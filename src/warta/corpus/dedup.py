@@ -38,7 +38,10 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    return " ".join(fold(text).split())
+    """:func:`fold`, whitespace runs made one space, none at the ends: ``" ".join(fold(text).split())``,
+    computed by the compiled loop when it is built (~10x faster, no list of words)."""
+    folded = fold(text)
+    return _minhash.collapse_spaces(folded) if _minhash is not None else " ".join(folded.split())
 
 
 def exact_key(text: str) -> str:
@@ -54,7 +57,7 @@ def _token_codes(token: str) -> tuple[int, ...]:
 
 
 #: Whitespace token -> CRC-32s of its words (~25 MB when full).
-_TOKEN_CODES: TokenMemo[tuple[int, ...]] = TokenMemo(_token_codes, 1 << 17)
+_TOKEN_CODES: TokenMemo[str, tuple[int, ...]] = TokenMemo(_token_codes, 1 << 17)
 
 
 def word_codes(text: str) -> list[int]:

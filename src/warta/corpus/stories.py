@@ -146,7 +146,7 @@ def _capitalised_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tup
 
 
 #: Space-separated token -> what :func:`story_terms` needs of it (~40 MB when full).
-_TOKEN_RUNS: TokenMemo[_TokenRuns] = TokenMemo(_token_runs, 1 << 17)
+_TOKEN_RUNS: TokenMemo[str, _TokenRuns] = TokenMemo(_token_runs, 1 << 17)
 
 
 def event_date(article: Article) -> date | None:
