@@ -98,7 +98,24 @@ def file_entry(folder: Path, relative: str, **extra: Any) -> dict[str, Any]:
 
 
 _STREAMED = "\x00streamed\x00"
+#: How ``json`` writes a string with ``ensure_ascii=False`` (its C encoder where built).
+_string = json.encoder.encode_basestring
 _SCALARS = (str, int, float, bool, type(None))
+
+
+def _scalar(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` of a scalar, without its call for the common
+    types (a string is what ``json`` itself encodes it with)."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def render_item(item: Any) -> str:
@@ -109,10 +126,7 @@ def render_item(item: Any) -> str:
     an indent, ``json`` encodes in Python, ~10x slower than its C encoder does a scalar. The same
     text (a test checks it on random objects); anything else goes through ``json.dumps``."""
     if isinstance(item, dict) and item and all(type(k) is str and isinstance(v, _SCALARS) for k, v in item.items()):
-        encode = json.dumps
-        fields = ",\n".join(
-            f"      {encode(k, ensure_ascii=False)}: {encode(item[k], ensure_ascii=False)}" for k in sorted(item)
-        )
+        fields = ",\n".join(f"      {_string(k)}: {_scalar(item[k])}" for k in sorted(item))
         return "    {\n" + fields + "\n    }"
     rendered = json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True)
     return "    " + rendered.replace("\n", "\n    ")
