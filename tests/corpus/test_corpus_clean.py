@@ -393,6 +393,9 @@ def test_the_line_memos_change_no_decision(monkeypatch: pytest.MonkeyPatch) -> N
     unmemoised = [clean(raw, outlet=outlet) for raw, outlet in raws]
     assert first == again == unmemoised
     assert sum(len(c.decisions) for c in first) > 1000
+    # No line rule is limited to an outlet, so no key holds one: a JSONL record's outlet, however
+    # long, is never kept.
+    assert {outlet for outlet, _ in clean_module._LINE_RULES.table} == {None}
 
 
 def test_a_memo_keeps_none_and_stays_bounded() -> None:

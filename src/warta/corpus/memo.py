@@ -24,7 +24,7 @@ class TokenMemo(Generic[K, T]):
     while there are at most ``limit`` entries. ``compute`` must be pure: a hit gives what it would.
 
     Use: ``table = memo.start()`` once per text, then ``found = table.get(key)`` and, when that
-    is None, ``found = memo.add(key)``."""
+    is None, ``found = memo.add(key)`` (values that are never None); or ``memo(key)``."""
 
     def __init__(self, compute: Callable[[K], T], limit: int) -> None:
         self.compute = compute
