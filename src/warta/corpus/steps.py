@@ -35,8 +35,8 @@ from warta.fsutil import write_text_atomic
 #: Rows per record batch of a spill file: the unit a shard writer reads back.
 SPILL_ROWS = 64
 #: The spill is an Arrow IPC file, read back three times (once per split), with uncompressed
-#: buffers: LZ4 makes it 2.5x smaller (~2.0 against ~4.9 KB an article) but costs ~21 µs an
-#: article to write and ~17 µs each time it is read (docs/scale.md). ``"lz4"`` here is the choice
+#: buffers: LZ4 makes it 2.5x smaller (~2.0 against ~4.9 KB an article) but costs ~15 µs an
+#: article more to write and ~11 µs more each time it is read (docs/scale.md). ``"lz4"`` here is the choice
 #: for a cluster whose shared storage, not its CPUs, is what a build waits on.
 SPILL_COMPRESSION: str | None = None
 #: Decoded spill batches a shard writer keeps for the next rows (bounds its memory whatever the
@@ -182,10 +182,7 @@ def read_step(task: ReadTask) -> dict[str, Any]:
     num_perm = task.settings.dedup.num_perm
     skipped: list[Any] | None = [] if task.skip_bad else None
     tables: list[Any] = []
-    # Rows gathered as columns: ``Table.from_pydict`` converts them ~5x faster than
-    # ``from_pylist`` converts the same rows as dicts (~4 against ~19 µs a row).
-    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
-    rows = 0
+    rows: list[dict[str, Any]] = []
     fps: dict[str, list[Any]] = {name: [] for name in fingerprint_schema().names}
     signatures: list[Any] = []
     gold: list[dict[str, Any]] = []
@@ -210,18 +207,14 @@ def read_step(task: ReadTask) -> dict[str, Any]:
             inferred = bool(article.metadata.get("outlet_inferred"))
             row["outlet_inferred"] = inferred
             row["outlet_evidence"] = article.metadata.get("outlet_evidence") if inferred else None
-            for name, values in columns.items():
-                values.append(row.get(name))
-            rows += 1
-            if rows == CONVERT_ROWS:
-                tables.append(pa.Table.from_pydict(columns, schema=schema))
-                columns = {name: [] for name in schema.names}
-                rows = 0
+            rows.append(row)
+            if len(rows) == CONVERT_ROWS:
+                tables.append(pa.Table.from_pylist(rows, schema=schema))
+                rows = []
     except WartaError as error:
         return {"index": task.index, "error": error_payload(error)}
     if rows:
-        tables.append(pa.Table.from_pydict(columns, schema=schema))
-    del columns
+        tables.append(pa.Table.from_pylist(rows, schema=schema))
     # One contiguous table: a take from a chunked table would concatenate its chunks on every call.
     table = pa.concat_tables(tables).combine_chunks() if tables else schema.empty_table()
     tables.clear()
