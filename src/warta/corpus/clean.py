@@ -155,21 +155,15 @@ def _outlet_evidence(decisions: list[LineDecision], raw: str) -> list[str]:
     return evidence
 
 
-#: ``(outlet, line)`` -> the line rule that removes the line; ``(timezone, line)`` -> its byline.
+#: ``(outlet, line)`` -> the line rule that removes the line (the outlet as
+#: :func:`rules.rule_outlet` gives it: never the unbounded name a JSONL record holds);
+#: ``(timezone, line)`` -> its byline.
 #: Boilerplate and bylines recur across an outlet's articles: on the perf generator's scrapes, 40 %
 #: of rule checks and 54 % of byline parses repeat a line already seen. At most ~10 MB each.
 _LINE_RULES: TokenMemo[tuple[str | None, str], rules.LineRule | None] = TokenMemo(
     lambda key: rules.match_line_rule(key[1], key[0]), 1 << 14
 )
 _BYLINES: TokenMemo[tuple[str, str], Byline | None] = TokenMemo(lambda key: parse_byline(key[1], key[0]), 1 << 14)
-#: The outlets some line rule is limited to: the only outlet values a rule's answer depends on, so
-#: the memo's key holds one of these or None, never the (unbounded) outlet a JSONL record names.
-_RULE_OUTLETS = frozenset(name for rule in rules.LINE_RULES if rule.outlets for name in rule.outlets)
-
-
-def _rule_outlet(outlet: str | None) -> str | None:
-    lowered = (outlet or "").lower()
-    return lowered if lowered in _RULE_OUTLETS else None
 
 
 def clean(raw: str, *, title: str | None = None, outlet: str | None = None, timezone: str = "WIB") -> Cleaned:
@@ -177,7 +171,7 @@ def clean(raw: str, *, title: str | None = None, outlet: str | None = None, time
     parsed one; a line repeating it is removed as ``duplicate-title``."""
     lines = split_lines(raw)
     n = len(lines)
-    rule_outlet = _rule_outlet(outlet)
+    rule_outlet = rules.rule_outlet(outlet)
     stripped = [strip_line(line.text) for line in lines]
     decisions: list[LineDecision | None] = [None] * n
     # Pass 1: empty lines and line rules.

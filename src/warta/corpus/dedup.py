@@ -39,7 +39,7 @@ def fold(text: str) -> str:
 
 def normalise(text: str) -> str:
     """:func:`fold`, whitespace runs made one space, none at the ends: ``" ".join(fold(text).split())``,
-    computed by the compiled loop when it is built (~10x faster, no list of words)."""
+    computed by the compiled loop when it is built (no list of words: ~5 against ~14 µs an article)."""
     folded = fold(text)
     return _minhash.collapse_spaces(folded) if _minhash is not None else " ".join(folded.split())
 

@@ -422,6 +422,15 @@ def match_line_rule(line: str, outlet: str | None = None, rules: tuple[LineRule,
 
 
 _DEFAULT_COMBINED = _combined(LINE_RULES)
+#: The outlets some line rule of :data:`LINE_RULES` is limited to.
+_RULE_OUTLETS = frozenset(name for rule in LINE_RULES if rule.outlets for name in rule.outlets)
+
+
+def rule_outlet(outlet: str | None) -> str | None:
+    """What of ``outlet`` the answer of :func:`match_line_rule` depends on: its lower-cased name
+    when some rule is limited to it, else None (a bounded set of values, whatever the input)."""
+    lowered = (outlet or "").lower()
+    return lowered if lowered in _RULE_OUTLETS else None
 _DIGIT = re.compile(r"\d")
 
 

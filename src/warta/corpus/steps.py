@@ -36,8 +36,8 @@ from warta.fsutil import write_text_atomic
 SPILL_ROWS = 64
 #: The spill is an Arrow IPC file, read back three times (once per split), with uncompressed
 #: buffers: LZ4 makes it 2.5x smaller (~2.0 against ~4.9 KB an article) but costs ~15 µs an
-#: article more to write and ~11 µs more each time it is read (docs/scale.md). ``"lz4"`` here is the choice
-#: for a cluster whose shared storage, not its CPUs, is what a build waits on.
+#: article more to write and ~11 µs more each time it is read (docs/scale.md). ``"lz4"`` here is
+#: the choice for a cluster whose shared storage, not its CPUs, is what a build waits on.
 SPILL_COMPRESSION: str | None = None
 #: Decoded spill batches a shard writer keeps for the next rows (bounds its memory whatever the
 #: number of spill files).
