@@ -8,7 +8,7 @@ splits. The same inputs and settings always give identical articles.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from warta.corpus import rules
 from warta.corpus.clean import Cleaned, clean
 from warta.corpus.dates import parse_datetime
 from warta.corpus.dedup import mark_duplicates
-from warta.corpus.readers import Problem, RawDocument, iter_raw, list_raw_files, raw_root
+from warta.corpus.readers import Problem, RawDocument, list_raw_files, raw_root, read_ahead, read_file
 from warta.corpus.settings import CorpusSettings, load_settings
 from warta.corpus.splits import assign_splits
 from warta.corpus.stories import assign_stories
@@ -119,17 +119,17 @@ def iter_articles(
 
     handler = on_problem if skipped is not None else None
     files = list_raw_files(raw_dir, on_problem=handler) if files is None else files
-    iterable = files
+    real_root = raw_root(raw_dir)
+    iterable: Iterable[str] = read_ahead(raw_dir, files, real_root)
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(files, desc="ingest", unit="file")
+        bar = tqdm(iterable, total=len(files), desc="ingest", unit="file")
         iterable = bar
-    real_root = raw_root(raw_dir)
     try:
         for path in iterable:
-            for doc in iter_raw(raw_dir, on_problem=handler, files=[path], real_root=real_root):
+            for doc in read_file(raw_dir / path, path, on_problem=handler, root=raw_dir, real_root=real_root):
                 try:
                     yield article_from_raw(doc, settings)
                 except InputError as error:

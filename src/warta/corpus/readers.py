@@ -32,12 +32,12 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from warta.errors import InputError
-from warta.inputs import parse_json, read_bytes
+from warta.inputs import parse_json, read_bytes, will_read
 from warta.paths import real_folder, require_inside
 
 SUPPORTED = (".txt", ".jsonl", ".html", ".htm")
@@ -366,5 +366,41 @@ def iter_raw(
     raw_dir = Path(raw_dir)
     names = files if files is not None else list_raw_files(raw_dir, on_problem=on_problem)
     real_root = real_root or raw_root(raw_dir)
-    for rel in names:
+    for rel in read_ahead(raw_dir, names, real_root):
         yield from read_file(raw_dir / rel, rel, on_problem=on_problem, root=raw_dir, real_root=real_root)
+
+
+#: Files announced to the kernel ahead of the one being read (:func:`read_ahead`).
+READ_AHEAD_FILES = 128
+
+
+def read_ahead(raw_dir: Path, names: Iterable[str], real_root: str, *, files: int = READ_AHEAD_FILES) -> Iterator[str]:
+    """``names`` in order; the files of the next ``files`` names are announced to the kernel
+    (:func:`warta.inputs.will_read`) before those of the current ones are read, so that a corpus
+    of many small files that is not in the page cache is fetched while the build works, in merged
+    requests. Only names that :func:`read_file` would read are announced, by the real path that
+    :func:`~warta.paths.require_inside` accepts; the others are yielded all the same, for
+    :func:`read_file` to report."""
+    pending = iter(names)
+    window = _announced(raw_dir, pending, real_root, files)
+    while window:
+        following = _announced(raw_dir, pending, real_root, files)
+        yield from window
+        window = following
+
+
+def _announced(raw_dir: Path, names: Iterator[str], real_root: str, count: int) -> list[str]:
+    """The next ``count`` of ``names``, after announcing the files among them that may be read."""
+    window: list[str] = []
+    checked: list[Path] = []
+    for rel in names:
+        window.append(rel)
+        if not _CONTROL.search(rel) and _encodable(rel) and os.path.splitext(rel)[1].lower() in SUPPORTED:
+            try:
+                checked.append(require_inside(raw_dir, raw_dir / rel, what="raw file", real_root=real_root, relative=rel))
+            except InputError:
+                pass  # read_file refuses it, with the reason
+        if len(window) == count:
+            break
+    will_read(checked)
+    return window
