@@ -305,6 +305,15 @@ def _read_jsonl(rel: str, data: bytes, on_problem: OnProblem | None) -> Iterator
         )
 
 
+def _name_refused(rel: str, suffix: str) -> tuple[Problem, InputError] | None:
+    """Why a file is not read for its name alone (``suffix`` its extension, lower-cased), if it is not."""
+    if _CONTROL.search(rel) or not _encodable(rel):
+        return _problem(_shown(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')")
+    if suffix not in SUPPORTED:
+        return _problem(rel, None, f"unsupported file type {suffix or '(no extension)'!r}", f"raw files must be one of {', '.join(SUPPORTED)}")
+    return None
+
+
 def read_file(
     path: Path,
     rel: str,
@@ -320,10 +329,9 @@ def read_file(
     :func:`~warta.paths.real_folder` of it, when the caller reads many files."""
     suffix = path.suffix.lower()
     try:
-        if _CONTROL.search(rel) or not _encodable(rel):
-            raise _Bad(*_problem(_shown(rel), None, "file name holds a control character or bytes that are not UTF-8", "rename the file (letters, digits, '.', '_', '-')"))
-        if suffix not in SUPPORTED:
-            raise _Bad(*_problem(rel, None, f"unsupported file type {suffix or '(no extension)'!r}", f"raw files must be one of {', '.join(SUPPORTED)}"))
+        refused = _name_refused(rel, suffix)
+        if refused is not None:
+            raise _Bad(*refused)
         if root is not None:
             try:
                 real = require_inside(root, path, what="raw file", real_root=real_root, relative=rel)
@@ -395,9 +403,11 @@ def _announced(raw_dir: Path, names: Iterator[str], real_root: str, count: int) 
     checked: list[Path] = []
     for rel in names:
         window.append(rel)
-        if not _CONTROL.search(rel) and _encodable(rel) and os.path.splitext(rel)[1].lower() in SUPPORTED:
+        path = raw_dir / rel
+        if _name_refused(rel, path.suffix.lower()) is None:
+            # Checked again by read_file just before the read: that check, not this one, guards it.
             try:
-                checked.append(require_inside(raw_dir, raw_dir / rel, what="raw file", real_root=real_root, relative=rel))
+                checked.append(require_inside(raw_dir, path, what="raw file", real_root=real_root, relative=rel))
             except InputError:
                 pass  # read_file refuses it, with the reason
         if len(window) == count:

@@ -431,6 +431,8 @@ def rule_outlet(outlet: str | None) -> str | None:
     when some rule is limited to it, else None (a bounded set of values, whatever the input)."""
     lowered = (outlet or "").lower()
     return lowered if lowered in _RULE_OUTLETS else None
+
+
 _DIGIT = re.compile(r"\d")
 
 
