@@ -1,7 +1,8 @@
-"""The compiled parts of warta: the MinHash signature loop (``warta.corpus._minhash``) and the
-scan for story terms (``warta.corpus._terms``).
+"""The compiled parts of warta: the MinHash signature loop (``warta.corpus._minhash``), the
+scan for story terms (``warta.corpus._terms``) and the story links of a date window
+(``warta.corpus._links``).
 
-Everything else is in ``pyproject.toml``. Both extensions are optional: where no C compiler is
+Everything else is in ``pyproject.toml``. The extensions are optional: where no C compiler is
 found the build goes on without them, and ``warta.corpus.dedup`` and ``warta.corpus.stories``
 compute the same values in Python and NumPy (slower).
 """
@@ -17,6 +18,6 @@ setup(
             extra_compile_args=["-O3"],
             optional=True,
         )
-        for name in ("_minhash", "_terms")
+        for name in ("_minhash", "_terms", "_links")
     ]
 )

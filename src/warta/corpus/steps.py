@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -477,7 +475,7 @@ def story_step(task: StoryTask) -> Any:
     """
     import numpy as np
 
-    from warta.corpus.stories import MAX_POSTINGS
+    from warta.corpus.stories import window_links
 
     rank = read_array(Path(task.work) / "plan" / "keep_rank.npy", mmap=True)
     lo = task.first_day - task.window
@@ -494,12 +492,12 @@ def story_step(task: StoryTask) -> Any:
         hit = np.flatnonzero((days >= lo) & (days <= task.last_day) & (ranks >= 0) & (lengths > 0))
         if not len(hit):
             continue
-        values = column.values.to_numpy()
-        starts = column.offsets.to_numpy()[hit]
+        chosen = np.zeros(len(days), dtype=bool)
+        chosen[hit] = True
         days_parts.append(days[hit])
         ranks_parts.append(ranks[hit])
         lengths_parts.append(lengths[hit])
-        values_parts.append(np.concatenate([values[a : a + k] for a, k in zip(starts.tolist(), lengths[hit].tolist())]))
+        values_parts.append(column.values.to_numpy()[np.repeat(chosen, lengths)])
         del table, column
     if not days_parts:
         return np.zeros((0, 2), dtype=np.int64)
@@ -510,51 +508,10 @@ def story_step(task: StoryTask) -> Any:
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     order = np.lexsort((ranks, days))
     days, ranks, lengths, starts = days[order], ranks[order], lengths[order], starts[order]
-    first_of_day: dict[int, tuple[int, int]] = {}
-    bounds = np.flatnonzero(np.concatenate(([True], days[1:] != days[:-1], [True])))
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        first_of_day[int(days[a])] = (a, b)
-
-    window_terms: dict[int, list[tuple[int, frozenset[int]]]] = {}
-
-    def members(day: int) -> list[tuple[int, frozenset[int]]]:
-        held = window_terms.get(day)
-        if held is None:
-            a, b = first_of_day.get(day, (0, 0))
-            held = window_terms[day] = [
-                (int(ranks[k]), frozenset(values[starts[k] : starts[k] + lengths[k]].tolist())) for k in range(a, b)
-            ]
-        return held
-
-    edges: list[tuple[int, int]] = []
-    window = task.window
-    for day in sorted(d for d in first_of_day if task.first_day <= d <= task.last_day):
-        for old in [d for d in window_terms if d < day - window]:
-            del window_terms[old]
-        postings: dict[int, list[int]] = defaultdict(list)
-        terms_of: dict[int, frozenset[int]] = {}
-        for other_day in range(day - window, day):
-            if other_day not in first_of_day:
-                continue
-            for j, found in members(other_day):
-                terms_of[j] = found
-                for term in found:
-                    postings[term].append(j)
-        for i, mine in members(day):
-            candidates: set[int] = set()
-            for term in mine:
-                bucket = postings.get(term)
-                if bucket and len(bucket) <= MAX_POSTINGS:
-                    candidates.update(bucket)
-            for j in candidates:
-                other = terms_of[j]
-                shared = len(mine & other)
-                if shared >= task.min_shared_terms and shared / math.sqrt(len(mine) * len(other)) >= task.similarity:
-                    edges.append((i, j))
-            terms_of[i] = mine
-            for term in mine:
-                postings[term].append(i)
-    return np.array(edges, dtype=np.int64).reshape(-1, 2)
+    return window_links(
+        days, ranks, starts, lengths, values,
+        first_day=task.first_day, window=task.window, similarity=task.similarity, min_shared_terms=task.min_shared_terms,
+    )
 
 
 # --- write one shard ----------------------------------------------------------------------------

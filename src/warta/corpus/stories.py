@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from warta.article import Article
 from warta.corpus.dates import first_full_date
@@ -32,6 +33,10 @@ try:  # the compiled scan; optional, see setup.py
     from warta.corpus import _terms
 except ImportError:  # pragma: no cover - built wherever a C compiler is found
     _terms = None
+try:  # the compiled window loop; optional, see setup.py
+    from warta.corpus import _links
+except ImportError:  # pragma: no cover - built wherever a C compiler is found
+    _links = None
 
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 _LOWER = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
@@ -238,3 +243,82 @@ def assign_stories(articles: Sequence[Article], settings: StorySettings | None =
     for i in order:
         articles[i].story_id = "story-" + min(members[components.find(i)])
     return len(members)
+
+
+def window_links(
+    days: Any, ranks: Any, starts: Any, lengths: Any, values: Any,
+    *, first_day: int, window: int, similarity: float, min_shared_terms: int,
+) -> Any:
+    """The story links among articles given in processing order (event day, then rank), as an
+    ``(n, 2)`` int64 array of (rank of the later article, rank of the earlier one).
+
+    The blocking of :func:`assign_stories`: each article whose day is at least ``first_day`` is
+    compared with the articles before it that are at most ``window`` days older and share a term
+    whose postings among them number at most :data:`MAX_POSTINGS`. Article ``k``'s terms are
+    ``values[starts[k]:starts[k] + lengths[k]]`` (term hashes; repeats count once), and ``values``
+    is sorted in place, one article's slice at a time, so pass an array the caller owns. One pass
+    of C (``warta.corpus._links``) where it was built, else :func:`_window_links_python`; a test
+    checks the two give the same links on random inputs."""
+    import numpy as np
+
+    days = np.ascontiguousarray(days, dtype=np.int32)
+    ranks, starts, lengths = (np.ascontiguousarray(a, dtype=np.int64) for a in (ranks, starts, lengths))
+    if _links is None or values.dtype != np.uint64 or not values.flags.c_contiguous or not values.flags.writeable:
+        return _window_links_python(days, ranks, starts, lengths, values, first_day, window, similarity, min_shared_terms)
+    found = _links.window_links(
+        days, ranks, starts, lengths, values, first_day, window, similarity, min_shared_terms, MAX_POSTINGS
+    )
+    return np.frombuffer(found, dtype=np.int64).reshape(-1, 2)
+
+
+def _window_links_python(
+    days: Any, ranks: Any, starts: Any, lengths: Any, values: Any,
+    first_day: int, window: int, similarity: float, min_shared_terms: int,
+) -> Any:
+    """:func:`window_links` in Python: the postings of the window rebuilt for each day."""
+    import numpy as np
+
+    first_of_day: dict[int, tuple[int, int]] = {}
+    bounds = np.flatnonzero(np.concatenate(([True], days[1:] != days[:-1], [True]))) if len(days) else np.zeros(1, dtype=np.int64)
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        first_of_day[int(days[a])] = (a, b)
+
+    window_terms: dict[int, list[tuple[int, frozenset[int]]]] = {}
+
+    def members(day: int) -> list[tuple[int, frozenset[int]]]:
+        held = window_terms.get(day)
+        if held is None:
+            a, b = first_of_day.get(day, (0, 0))
+            held = window_terms[day] = [
+                (int(ranks[k]), frozenset(values[starts[k] : starts[k] + lengths[k]].tolist())) for k in range(a, b)
+            ]
+        return held
+
+    edges: list[tuple[int, int]] = []
+    for day in sorted(d for d in first_of_day if d >= first_day):
+        for old in [d for d in window_terms if d < day - window]:
+            del window_terms[old]
+        postings: dict[int, list[int]] = defaultdict(list)
+        terms_of: dict[int, frozenset[int]] = {}
+        for other_day in range(day - window, day):
+            if other_day not in first_of_day:
+                continue
+            for j, found in members(other_day):
+                terms_of[j] = found
+                for term in found:
+                    postings[term].append(j)
+        for i, mine in members(day):
+            candidates: set[int] = set()
+            for term in mine:
+                bucket = postings.get(term)
+                if bucket and len(bucket) <= MAX_POSTINGS:
+                    candidates.update(bucket)
+            for j in candidates:
+                other = terms_of[j]
+                shared = len(mine & other)
+                if shared >= min_shared_terms and shared / math.sqrt(len(mine) * len(other)) >= similarity:
+                    edges.append((i, j))
+            terms_of[i] = mine
+            for term in mine:
+                postings[term].append(i)
+    return np.array(edges, dtype=np.int64).reshape(-1, 2)
