@@ -330,7 +330,8 @@ def test_verify_runs_on_dask_and_finds_what_local_finds(reference: Path, tmp_pat
 def test_the_local_cluster_workers_run_quietly_on_the_lean_pool(tmp_path: Path) -> None:
     """The profiler and the fast monitors would take the GIL from the steps; the workers the engine
     starts must have them off or slowed, whatever the user's own Dask configuration says. Their
-    Arrow pool is the system allocator (set by the engine's worker plugin, not by the steps)."""
+    Arrow pool is jemalloc where pyarrow has it (chosen before pyarrow loads, not by the steps), and
+    mimalloc never allocates."""
     pytest.importorskip("distributed")
     import dask
 
@@ -361,7 +362,8 @@ def test_the_local_cluster_workers_run_quietly_on_the_lean_pool(tmp_path: Path) 
     try:
         found = runner.client.run(settings)
         assert list(found.values()) == [QUIET_WORKERS]
-        assert list(runner.map(pool, [0], desc="pool")) == [("system", 0)]  # chosen before pyarrow loaded
+        wanted = "jemalloc" if "jemalloc" in pa.supported_memory_backends() else "system"
+        assert list(runner.map(pool, [0], desc="pool")) == [(wanted, 0)]  # chosen before pyarrow loaded
         # The plugin that gives a task's freed memory back when it ends (and sets the pool on a cluster started by hand).
         assert list(runner.client.run(lambda dask_worker: "warta-lean-memory" in dask_worker.plugins).values()) == [True]
     finally:
@@ -371,7 +373,8 @@ def test_the_local_cluster_workers_run_quietly_on_the_lean_pool(tmp_path: Path) 
 def test_the_worker_environment_gives_the_quiet_settings_and_the_lean_pool() -> None:
     """Workers of a cluster started by hand get the settings from the environment variables that
     ``docs/scale.md`` passes them: the variables must mean, to Dask, what ``QUIET_WORKERS`` says, and
-    give Arrow the system allocator."""
+    give Arrow the workers' pool. A pool the worker's pyarrow lacks ends on the system allocator
+    once the engine's plugin has run, not on mimalloc."""
     pytest.importorskip("distributed")
     import json
     import os
@@ -386,7 +389,12 @@ def test_the_worker_environment_gives_the_quiet_settings_and_the_lean_pool() -> 
     )
     bare = {k: v for k, v in os.environ.items() if not k.startswith("DASK_") and k != "ARROW_DEFAULT_MEMORY_POOL"}
     found = json.loads(subprocess.run([sys.executable, "-c", code], env=bare | worker_env(), capture_output=True, text=True, check=True).stdout)
-    assert found == QUIET_WORKERS | {"pool": "system"}
+    import pyarrow as pa
+
+    assert found == QUIET_WORKERS | {"pool": "jemalloc" if "jemalloc" in pa.supported_memory_backends() else "system"}
+    fallback = "from warta.memory import use_lean_pool; import pyarrow as pa; use_lean_pool(); print(pa.default_memory_pool().backend_name)"
+    lacking = subprocess.run([sys.executable, "-c", fallback], env=bare | {"ARROW_DEFAULT_MEMORY_POOL": "no-such-pool"}, capture_output=True, text=True, check=True)
+    assert lacking.stdout.strip() == "system"
     defaults = json.loads(subprocess.run([sys.executable, "-c", code], env=bare, capture_output=True, text=True, check=True).stdout)
     assert all(defaults[key] != value for key, value in QUIET_WORKERS.items())  # each variable changes something
     assert defaults["pool"] == "mimalloc"

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from warta.errors import InputError, ServiceError
-from warta.memory import lean_pool_environ, use_lean_pool
+from warta.memory import use_lean_pool, worker_pool_environ
 
 #: Dask settings for the cluster this engine starts. The defaults suit interactive analysis and cost a
 #: CPU-bound build ~8 % of each worker's CPU (measured on a 2-core machine: other threads used 1.25 s
@@ -34,9 +34,9 @@ QUIET_WORKERS: dict[str, Any] = {
 def worker_env() -> dict[str, str]:
     """The environment for the workers of a cluster started by hand (``dask-jobqueue``,
     ``dask-kubernetes``; see ``docs/scale.md``): :data:`QUIET_WORKERS` as ``DASK_...`` variables,
-    and Arrow's pool (:func:`warta.memory.lean_pool_environ`), both read when a worker starts."""
+    and Arrow's pool (:func:`warta.memory.worker_pool_environ`), both read when a worker starts."""
     quiet = {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value) for key, value in QUIET_WORKERS.items()}
-    return quiet | lean_pool_environ()
+    return quiet | worker_pool_environ()
 
 
 class DaskEngine:
@@ -64,7 +64,7 @@ class DaskEngine:
             with dask.config.set(QUIET_WORKERS):
                 self.cluster = LocalCluster(
                     n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40,
-                    env=lean_pool_environ(),
+                    env=worker_pool_environ(),
                 )
                 self.client = Client(self.cluster)
         self.client.register_plugin(LeanMemory())
