@@ -27,10 +27,12 @@ nannies set ``MALLOC_TRIM_THRESHOLD_=65536`` in their workers, and setting any g
 off its adaptive mmap threshold, so every buffer over 128 KiB (a spill batch read back, a column
 gathered for a shard) is mapped and unmapped afresh. A 20,000-article build with that variable set
 took 578,000-601,000 minor page faults and 1.23-1.40 s of system time on the system allocator,
-297,000 and 0.93-1.04 s with Arrow on jemalloc, which keeps its own extents; 100,000 articles on
-two workers, two runs each, alternating: 26.5-26.7 s against 27.3-31.8 s, 4 s of the workers'
-system time against 6-9 s, peaks of 893-896 MB against 862-863 MB. In one process without the
-variable, jemalloc and the system allocator took the same time (435-445 µs an article at 100,000).
+297,000 and 0.93-1.04 s with Arrow on jemalloc, which keeps its own extents. 100,000 articles on
+two workers, two runs each, alternating, every process of the build on jemalloc: 26.5-26.7 s
+against 27.3-31.8 s, 4 s of the workers' system time against 6-9 s, peaks of 893-896 MB against
+862-863 MB; with only the workers on it, as here, the peak is 859-865 MB. In one process without
+the variable, jemalloc and the system allocator took the same time (435-445 µs an article at
+100,000), so the build's own process stays on the system allocator.
 """
 
 from __future__ import annotations
